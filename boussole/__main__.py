@@ -1,0 +1,5 @@
+import sys
+
+from boussole.cli import main
+
+sys.exit(main())

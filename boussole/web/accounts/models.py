@@ -1,0 +1,99 @@
+"""Organisations and the people who work in them, with their role (product map §1)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from boussole.core import roles
+
+# Role, Domain and Delegation mirror boussole.core.roles (a test keeps them in step).
+
+
+class Organisation(models.Model):
+    """A public body (a metropolis, a commune, a shared IT service). Every record belongs to one."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
+    headcount_fte = models.PositiveIntegerField(
+        _("effectif (ETP)"), null=True, blank=True,
+        help_text=_("Utilisé par les règles du CRPA (seuil de 50 agents)."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    PORTEUR = "porteur", _("Porteur de projet")
+    REFERENT = "referent", _("Référent du groupe d'experts")
+    ELU = "elu", _("Élu·e")
+    REPRESENTANT_PERSONNEL = "representant_personnel", _("Représentant·e du personnel")
+    PRESTATAIRE = "prestataire", _("Prestataire")
+    ADMIN = "admin", _("Administrateur·rice")
+
+
+class Domain(models.TextChoices):
+    JURIDIQUE = "juridique", _("Juridique et protection des données")
+    CYBERSECURITE = "cybersecurite", _("Cybersécurité")
+    RH_QVT = "rh_qvt", _("Ressources humaines et qualité de vie au travail")
+    NUMERIQUE_RESPONSABLE = "numerique_responsable", _("Numérique responsable")
+    DONNEES = "donnees", _("Administration de la donnée")
+    ORGANISATION = "organisation", _("Organisation et transformation")
+    NUMERIQUE = "numerique", _("Pilotage de projet numérique")
+
+
+class Delegation(models.TextChoices):
+    NUMERIQUE = "numerique", _("Numérique")
+    RH = "rh", _("Ressources humaines")
+    THEMATIQUE = "thematique", _("Vice-présidence thématique")
+
+
+class User(AbstractUser):
+    """A person with one role in one organisation (referents have a domain, elected officials a
+    delegation)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("rôle"), max_length=32, choices=Role.choices, default=Role.PORTEUR)
+    domain = models.CharField(_("domaine"), max_length=32, choices=Domain.choices, blank=True)
+    delegation = models.CharField(_("délégation"), max_length=32, choices=Delegation.choices,
+                                  blank=True)
+    job_title = models.CharField(_("fonction"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("utilisateur·rice")
+        constraints = [
+            models.CheckConstraint(
+                name="referent_has_domain",
+                condition=~models.Q(role="referent") | ~models.Q(domain=""),
+            ),
+            models.CheckConstraint(
+                name="elu_has_delegation",
+                condition=~models.Q(role="elu") | ~models.Q(delegation=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_label(self) -> str:
+        label = str(self.get_role_display())
+        if self.role == Role.REFERENT and self.domain:
+            return f"{label} — {self.get_domain_display()}"
+        if self.role == Role.ELU and self.delegation:
+            return f"{label} — {self.get_delegation_display()}"
+        return label
+
+    @property
+    def is_internal(self) -> bool:
+        return self.role in roles.INTERNAL_ROLES

@@ -1,0 +1,129 @@
+"""Use cases ("cas d'usage"), their answers and their audit trail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from boussole.web.accounts.models import Organisation
+
+
+class State(models.TextChoices):
+    """The stages of boussole.core.workflow.STATES (a test keeps them in step)."""
+
+    BROUILLON = "brouillon", _("Brouillon")
+    EN_INSTRUCTION = "en_instruction", _("En instruction")
+    AVIS_GROUPE = "avis_groupe", _("Avis du groupe")
+    DECISION = "decision", _("Décision des élus")
+    INFORMATION_SYNDICALE = "information_syndicale", _("Information syndicale")
+    EN_SERVICE = "en_service", _("En service — suivi")
+    AJOURNE = "ajourne", _("Ajourné")
+    REFUSE = "refuse", _("Refusé")
+    ABANDONNE = "abandonne", _("Abandonné")
+    RETIRE = "retire", _("Retiré")
+
+
+class Case(models.Model):
+    """One proposed use of AI, instructed against one pinned version of the grid."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases",
+                                     verbose_name=_("organisation"))
+    reference = models.CharField(_("référence"), max_length=32)
+    title = models.CharField(_("titre"), max_length=200)
+    service = models.CharField(_("service métier"), max_length=200)
+    purpose = models.TextField(_("finalité"))
+    vendor = models.CharField(_("prestataire pressenti"), max_length=200, blank=True)
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="led_cases", verbose_name=_("chef·fe de projet"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="created_cases")
+    vendor_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="vendor_cases", verbose_name=_("compte du prestataire"),
+    )
+    state = models.CharField(_("étape"), max_length=32, choices=State.choices,
+                             default=State.BROUILLON)
+    grid_id = models.CharField(_("grille"), max_length=80)
+    grid_version = models.PositiveIntegerField(_("version de la grille"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cas d'usage")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "reference"],
+                                    name="case_reference_unique_per_organisation"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "-updated_at"], name="case_org_updated"),
+            models.Index(fields=["organisation", "state"], name="case_org_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+    @property
+    def grid_key(self) -> str:
+        return f"{self.grid_id}@{self.grid_version}"
+
+
+class Answer(models.Model):
+    """The current answer to one grid item (a question or a profile fact) of a case.
+
+    ``item_id`` is the item's stable identifier; ``grid_version`` the version it was given
+    under. ``revision`` increases at each change and detects concurrent edits.
+    """
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Question de la grille")
+        FACT = "fact", _("Fait du profil d'identification")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="answers")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    item_id = models.CharField(max_length=80)
+    value = models.JSONField(_("réponse"))
+    justification = models.TextField(_("justification"), blank=True)
+    grid_version = models.PositiveIntegerField()
+    revision = models.PositiveIntegerField(default=1)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "item_id"], name="answer_unique_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.item_id}"
+
+
+class AuditEvent(models.Model):
+    """One change to a case: who, when, what, before and after. Events are chained by hash so
+    that a deleted or edited event is detectable (see ``services.audit_verify``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="audit_events")
+    sequence = models.PositiveIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              related_name="+")
+    actor_name = models.CharField(max_length=200)
+    at = models.DateTimeField()
+    action = models.CharField(max_length=40)
+    item_id = models.CharField(max_length=80, blank=True)
+    before = models.JSONField(null=True)
+    after = models.JSONField(null=True)
+    note = models.TextField(blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["case", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "sequence"], name="audit_unique_sequence"),
+        ]
+        indexes = [models.Index(fields=["case", "item_id"], name="audit_case_item")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.sequence} {self.action}"

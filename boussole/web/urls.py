@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from boussole.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("comptes/", include("boussole.web.accounts.urls")),
+    path("cas/", include("boussole.web.cases.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

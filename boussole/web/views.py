@@ -1,0 +1,28 @@
+"""Site-wide views: the home page (the user's cases) and a health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from boussole.web.cases import selectors
+
+PAGE_SIZE = 25
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    mine = list(selectors.my_cases(user)[:PAGE_SIZE])  # type: ignore[arg-type]
+    page = Paginator(selectors.case_list(user), PAGE_SIZE).get_page(  # type: ignore[arg-type]
+        request.GET.get("page"))
+    return render(request, "home.html", {"mine": mine, "page": page})
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,101 @@
+"""Each organisation sees only its own cases; the case list runs a bounded number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
+
+from boussole.web.cases import services
+
+pytestmark = pytest.mark.django_db
+
+
+def make_case(organisation: Any, user: Any, title: str = "Cas d'essai") -> Any:
+    return services.case_create(organisation=organisation, user=user, title=title,
+                                service="Service test", purpose="Tester l'accès.")
+
+
+def test_a_case_is_pinned_to_the_current_grid(organisation: Any, make_user: Any) -> None:
+    case = make_case(organisation, make_user("p", organisation))
+    assert case.grid_key == "boussole-nantes@1"
+    assert case.reference.endswith("-001")
+    assert case.audit_events.get().action == "case_created"
+
+
+def test_home_lists_only_own_organisation(client: Any, organisation: Any,
+                                          other_organisation: Any, make_user: Any) -> None:
+    mine = make_case(organisation, make_user("p", organisation), "Notre cas")
+    theirs = make_case(other_organisation, make_user("q", other_organisation), "Leur cas")
+    client.force_login(make_user("referent", organisation, role="referent"))
+    html = client.get("/").content.decode()
+    assert escape(mine.title) in html
+    assert escape(theirs.title) not in html
+
+
+def test_other_organisation_gets_404(client: Any, organisation: Any, other_organisation: Any,
+                                     make_user: Any) -> None:
+    case = make_case(organisation, make_user("p", organisation))
+    client.force_login(make_user("q", other_organisation, role="admin"))
+    assert client.get(f"/cas/{case.pk}/").status_code == 404
+    client.force_login(make_user("p2", organisation))
+    response = client.get(f"/cas/{case.pk}/")
+    assert response.status_code == 200
+    assert escape(case.title) in response.content.decode()
+
+
+def test_union_representative_sees_only_presented_files(client: Any, organisation: Any,
+                                                        make_user: Any) -> None:
+    lead = make_user("p", organisation)
+    draft = make_case(organisation, lead, "Brouillon interne")
+    presented = make_case(organisation, lead, "Présenté au CST")
+    services.case_move(case=presented, user=lead, state="information_syndicale")
+    client.force_login(make_user("s", organisation, role="representant_personnel"))
+    html = client.get("/").content.decode()
+    assert escape(presented.title) in html
+    assert escape(draft.title) not in html
+    assert client.get(f"/cas/{draft.pk}/").status_code == 404
+
+
+def test_vendor_sees_only_shared_cases(client: Any, organisation: Any, make_user: Any) -> None:
+    lead = make_user("p", organisation)
+    vendor = make_user("v", organisation, role="prestataire")
+    shared = make_case(organisation, lead, "Partagé")
+    shared.vendor_account = vendor
+    shared.save()
+    hidden = make_case(organisation, lead, "Non partagé")
+    client.force_login(vendor)
+    html = client.get("/").content.decode()
+    assert escape(shared.title) in html and escape(hidden.title) not in html
+
+
+def _count_queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_case_list_queries_do_not_grow(client: Any, organisation: Any, make_user: Any) -> None:
+    lead = make_user("p", organisation)
+    client.force_login(lead)
+    make_case(organisation, lead)
+    few = _count_queries(client, "/")
+    for index in range(15):
+        case = make_case(organisation, lead, f"Cas {index}")
+        services.answer_record(case=case, user=lead, item_id="donnees_non_discriminatoires",
+                               value="oui")
+    assert _count_queries(client, "/") == few
+
+
+def test_case_detail_queries_do_not_grow(client: Any, organisation: Any, make_user: Any) -> None:
+    lead = make_user("p", organisation)
+    client.force_login(lead)
+    case = make_case(organisation, lead)
+    few = _count_queries(client, f"/cas/{case.pk}/")
+    for question in ("donnees_non_discriminatoires", "biometrie_absente", "nombre_usagers"):
+        value = 10 if question == "nombre_usagers" else "oui"
+        services.answer_record(case=case, user=lead, item_id=question, value=value)
+    assert _count_queries(client, f"/cas/{case.pk}/") == few
