@@ -26,8 +26,16 @@ def other_organisation(db: Any) -> Any:
     return Organisation.objects.create(name="Commune voisine", slug="commune-voisine")
 
 
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One real Argon2 hash of the test password, computed once (Argon2 is slow on purpose)."""
+    from django.contrib.auth.hashers import make_password
+
+    return str(make_password("mot-de-passe-de-test"))
+
+
 @pytest.fixture
-def make_user(db: Any) -> Any:
+def make_user(db: Any, password_hash: str) -> Any:
     from boussole.web.accounts.models import User
 
     def make(username: str, organisation: Any, role: str = "porteur", **extra: Any) -> Any:
@@ -35,8 +43,8 @@ def make_user(db: Any) -> Any:
             extra.setdefault("domain", "juridique")
         if role == "elu":
             extra.setdefault("delegation", "numerique")
-        user = User(username=username, organisation=organisation, role=role, **extra)
-        user.set_password("mot-de-passe-de-test")
+        user = User(username=username, organisation=organisation, role=role,
+                    password=password_hash, **extra)
         user.save()
         return user
 

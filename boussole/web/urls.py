@@ -1,11 +1,13 @@
 from django.urls import include, path
 
 from boussole.web import views
+from boussole.web.cases import views as cases_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("comptes/", include("boussole.web.accounts.urls")),
     path("cas/", include("boussole.web.cases.urls")),
+    path("mes-questions/", cases_views.my_questions, name="my_questions"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from boussole.web.cases import selectors
+from boussole.web.cases.views import CREATE_ROLES
 
 PAGE_SIZE = 25
 
@@ -19,7 +20,10 @@ def home(request: HttpRequest) -> HttpResponse:
     mine = list(selectors.my_cases(user)[:PAGE_SIZE])  # type: ignore[arg-type]
     page = Paginator(selectors.case_list(user), PAGE_SIZE).get_page(  # type: ignore[arg-type]
         request.GET.get("page"))
-    return render(request, "home.html", {"mine": mine, "page": page})
+    return render(request, "home.html", {
+        "mine": mine, "page": page,
+        "can_create": getattr(user, "role", "") in CREATE_ROLES
+        and getattr(user, "organisation_id", None) is not None})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -127,3 +127,100 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.sequence} {self.action}"
+
+
+class Assignment(models.Model):
+    """A named referent of one criterion of a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    criterion = models.PositiveSmallIntegerField(_("critère"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="assignments", verbose_name=_("référent·e"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["criterion", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "criterion", "user"],
+                                    name="assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} C{self.criterion} → {self.user_id}"
+
+
+class Comment(models.Model):
+    """A comment on an answer (``item_id``) or on a criterion; threaded, resolvable."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    criterion = models.PositiveSmallIntegerField(null=True, blank=True)
+    item_id = models.CharField(max_length=80, blank=True)
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    body = models.TextField(_("commentaire"), max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "item_id"], name="comment_case_item")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.item_id or self.criterion} #{self.pk}"
+
+
+class Evidence(models.Model):
+    """A file attached to an answer or a criterion, stored outside the web root."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    criterion = models.PositiveSmallIntegerField(null=True, blank=True)
+    item_id = models.CharField(max_length=80, blank=True)
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["case", "item_id"], name="evidence_case_item")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Verdict(models.TextChoices):
+    FAVORABLE = "favorable", _("Favorable")
+    FAVORABLE_RESERVES = "favorable_reserves", _("Favorable avec réserves")
+    DEFAVORABLE = "defavorable", _("Défavorable")
+
+
+class Opinion(models.Model):
+    """The expert group's opinion on one criterion of a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="opinions")
+    criterion = models.PositiveSmallIntegerField(_("critère"))
+    verdict = models.CharField(_("avis"), max_length=24, choices=Verdict.choices)
+    recommendations = models.TextField(_("recommandations"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    revision = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["criterion"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "criterion"], name="opinion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} C{self.criterion}: {self.verdict}"

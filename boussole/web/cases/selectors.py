@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from boussole.core import workflow
-from boussole.core.grid import Progress, criterion_progress, profile_progress
+from boussole.core.grid import (
+    Fact,
+    Progress,
+    Question,
+    criterion_progress,
+    is_applicable,
+    profile_progress,
+)
 from boussole.web.accounts.models import Role, User
-from boussole.web.cases.models import Answer, Case
+from boussole.web.cases.models import (
+    Answer,
+    Assignment,
+    AuditEvent,
+    Case,
+    Comment,
+    Evidence,
+    Opinion,
+)
 from boussole.web.grids import grid_for
 
 
@@ -60,3 +76,188 @@ def case_progress(case: Case) -> tuple[Progress, dict[int, Progress]]:
     grid = grid_for(case.grid_id, case.grid_version)
     facts, answers = case_values(case)
     return profile_progress(grid, facts), criterion_progress(grid, facts, answers)
+
+
+# --- Instruction pages -------------------------------------------------------------------
+
+@dataclass
+class ItemView:
+    """Everything a page shows about one question or profile fact of a case."""
+
+    item: Question | Fact
+    kind: str  # "question" | "fact"
+    answer: Answer | None = None
+    comments: list[Comment] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    can_answer: bool = False
+    error: str = ""
+    conflict: Answer | None = None
+    posted: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.item.id
+
+    @property
+    def label(self) -> str:
+        if isinstance(self.item, Question):
+            return f"Q{self.item.number}"
+        return self.item.number or ""
+
+    @property
+    def value(self) -> Any:
+        if self.posted:
+            return self.posted.get("value")
+        return self.answer.value if self.answer else None
+
+    @property
+    def justification(self) -> str:
+        if self.posted:
+            return str(self.posted.get("justification", ""))
+        return self.answer.justification if self.answer else ""
+
+    @property
+    def revision(self) -> int:
+        if self.conflict is not None:
+            return self.conflict.revision
+        return self.answer.revision if self.answer else 0
+
+    @property
+    def threads(self) -> list[Comment]:
+        return [c for c in self.comments if c.parent_id is None]
+
+    @property
+    def open_threads(self) -> int:
+        return sum(1 for c in self.threads if c.resolved_at is None)
+
+
+def _attach_replies(comments: list[Comment]) -> list[Comment]:
+    by_parent: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id is not None:
+            by_parent.setdefault(comment.parent_id, []).append(comment)
+    for comment in comments:
+        comment.reply_list = by_parent.get(comment.pk, [])  # type: ignore[attr-defined]
+    return comments
+
+
+def item_views(case: Case, items: list[Question | Fact], *, can_answer: Any,
+               facts: dict[str, Any], answers_by_id: dict[str, Answer]) -> list[ItemView]:
+    """Views of ``items`` with their comments and evidence, in two queries whatever their
+    number. ``can_answer(item) -> bool``."""
+    ids = [item.id for item in items]
+    comments: dict[str, list[Comment]] = {}
+    for comment in _attach_replies(list(
+            Comment.objects.filter(case=case, item_id__in=ids).select_related("author",
+                                                                               "resolved_by"))):
+        comments.setdefault(comment.item_id, []).append(comment)
+    evidence: dict[str, list[Evidence]] = {}
+    for piece in Evidence.objects.filter(case=case, item_id__in=ids).select_related(
+            "uploaded_by"):
+        evidence.setdefault(piece.item_id, []).append(piece)
+    views = []
+    plain_answers = {k: a.value for k, a in answers_by_id.items()}
+    for item in items:
+        if not is_applicable(item, facts, plain_answers):
+            continue
+        views.append(ItemView(
+            item=item, kind="question" if isinstance(item, Question) else "fact",
+            answer=answers_by_id.get(item.id), comments=comments.get(item.id, []),
+            evidence=evidence.get(item.id, []), can_answer=bool(can_answer(item))))
+    return views
+
+
+def answers_by_item(case: Case) -> dict[str, Answer]:
+    return {a.item_id: a for a in Answer.objects.filter(case=case).select_related(
+        "answered_by")}
+
+
+def criterion_comments(case: Case, criterion: int) -> list[Comment]:
+    return [c for c in _attach_replies(list(
+        Comment.objects.filter(case=case, criterion=criterion, item_id="")
+        .select_related("author", "resolved_by"))) if c.parent_id is None]
+
+
+def criterion_evidence(case: Case, criterion: int) -> list[Evidence]:
+    return list(Evidence.objects.filter(case=case, criterion=criterion, item_id="")
+                .select_related("uploaded_by"))
+
+
+def assignments(case: Case) -> dict[int, list[Assignment]]:
+    out: dict[int, list[Assignment]] = {}
+    for assignment in Assignment.objects.filter(case=case).select_related("user"):
+        out.setdefault(assignment.criterion, []).append(assignment)
+    return out
+
+
+def opinions(case: Case) -> dict[int, Opinion]:
+    return {o.criterion: o for o in Opinion.objects.filter(case=case).select_related("author")}
+
+
+def assignable_people(case: Case) -> QuerySet[User]:
+    return User.objects.filter(organisation_id=case.organisation_id, is_active=True,
+                               role__in=[Role.REFERENT, Role.PORTEUR]).order_by(
+        "last_name", "first_name")
+
+
+def audit_trail(case: Case, item_id: str = "") -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.filter(case=case)
+    if item_id:
+        events = events.filter(item_id=item_id)
+    return events.order_by("-sequence")
+
+
+def waiting_for(case: Case) -> list[dict[str, Any]]:
+    """Per criterion: named referents, answers given and missing, opinion — who waits for whom."""
+    grid = grid_for(case.grid_id, case.grid_version)
+    facts, answers = case_values(case)
+    progress = criterion_progress(grid, facts, answers)
+    people = assignments(case)
+    given = opinions(case)
+    open_comments = dict(
+        Comment.objects.filter(case=case, parent__isnull=True, resolved_at__isnull=True)
+        .exclude(criterion=None).values_list("criterion").annotate(n=Count("id")))
+    rows = []
+    for criterion in grid.criteria:
+        p = progress[criterion.number]
+        opinion = given.get(criterion.number)
+        if p.missing:
+            status = "reponses"
+        elif opinion is None:
+            status = "avis"
+        else:
+            status = "termine"
+        rows.append({"criterion": criterion, "progress": p,
+                     "assignees": people.get(criterion.number, []), "opinion": opinion,
+                     "status": status, "open_comments": open_comments.get(criterion.number, 0)})
+    return rows
+
+
+def my_questions(user: User) -> list[dict[str, Any]]:
+    """The criteria of open cases assigned to the user (or falling to their domain)."""
+    from boussole.core.access import OPEN_STATES
+
+    cases = list(cases_visible_to(user).filter(state__in=OPEN_STATES)
+                 .select_related("lead").order_by("-updated_at")[:200])
+    assigned: dict[int, set[int]] = {}
+    for case_id, number in Assignment.objects.filter(case__in=cases, user=user).values_list(
+            "case_id", "criterion"):
+        assigned.setdefault(case_id, set()).add(number)
+    values: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {c.pk: ({}, {}) for c in cases}
+    for case_id, kind, item_id, value in Answer.objects.filter(case__in=cases).values_list(
+            "case_id", "kind", "item_id", "value"):
+        values[case_id][0 if kind == Answer.Kind.FACT else 1][item_id] = value
+    rows = []
+    for case in cases:
+        grid = grid_for(case.grid_id, case.grid_version)
+        facts, answers = values[case.pk]
+        progress = criterion_progress(grid, facts, answers)
+        for criterion in grid.criteria:
+            mine = criterion.number in assigned.get(case.pk, set()) or (
+                user.role == Role.REFERENT and user.domain in criterion.referents) or (
+                user.role == Role.PORTEUR and case.lead_id == user.pk
+                and "porteur" in criterion.referents)
+            if mine:
+                rows.append({"case": case, "criterion": criterion,
+                             "progress": progress[criterion.number]})
+    return rows

@@ -12,7 +12,17 @@ from django.utils import timezone
 
 from boussole.core.grid import AnswerInvalid, validate_value
 from boussole.web.accounts.models import Organisation, User
-from boussole.web.cases.models import Answer, AuditEvent, Case, State
+from boussole.web.cases.models import (
+    Answer,
+    Assignment,
+    AuditEvent,
+    Case,
+    Comment,
+    Evidence,
+    Opinion,
+    State,
+    Verdict,
+)
 from boussole.web.grids import current_grid, grid_for
 
 GENESIS = "0" * 64
@@ -109,6 +119,8 @@ def answer_record(*, case: Case, user: User, item_id: str, value: Any, justifica
         raise AnswerInvalid(f"« {item_id} » n'est pas une question de la grille {grid.key}.")
     normalised = validate_value(item, value)
     justification = justification.strip()
+    if getattr(item, "computed", False) and normalised != "nsp" and not justification:
+        raise AnswerInvalid("Une valeur saisie à la place du calcul doit être justifiée.")
     current = Answer.objects.select_for_update().filter(case=case, item_id=item_id).first()
     current_revision = current.revision if current else 0
     if expected_revision is not None and expected_revision != current_revision:
@@ -151,3 +163,185 @@ def case_move(*, case: Case, user: User | None, state: str, note: str = "") -> C
 
 def audit_last_sequence(case: Case) -> int:
     return AuditEvent.objects.filter(case=case).aggregate(m=Max("sequence"))["m"] or 0
+
+
+# --- Instruction: description, assignments, comments, evidence, opinions -----------------
+
+DESCRIPTION_FIELDS = ("title", "service", "purpose", "vendor")
+
+
+@transaction.atomic
+def case_update(*, case: Case, user: User, **changes: str) -> Case:
+    """Change the description of a case; only the fields that changed are audited."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in DESCRIPTION_FIELDS:
+            raise ValueError(f"champ non modifiable : {name}")
+        value = value.strip()
+        if getattr(case, name) != value:
+            before[name], after[name] = getattr(case, name), value
+            setattr(case, name, value)
+    if after:
+        case.save()
+        audit_record(case=case, user=user, action="case_updated", before=before, after=after)
+    return case
+
+
+@transaction.atomic
+def assignment_add(*, case: Case, user: User, criterion: int, referent: User) -> Assignment:
+    if referent.organisation_id != case.organisation_id:
+        raise ValueError("Cette personne n'appartient pas à l'organisation du dossier.")
+    if referent.role not in ("referent", "porteur"):
+        raise ValueError("Seuls les référents et les porteurs de projet peuvent être désignés.")
+    assignment, created = Assignment.objects.get_or_create(
+        case=case, criterion=criterion, user=referent, defaults={"assigned_by": user})
+    if created:
+        audit_record(case=case, user=user, action="assignment_added",
+                     item_id=f"critere:{criterion}", after={"user": referent.pk,
+                                                            "name": str(referent)})
+    return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, case: Case, user: User, assignment: Assignment) -> None:
+    audit_record(case=case, user=user, action="assignment_removed",
+                 item_id=f"critere:{assignment.criterion}",
+                 before={"user": assignment.user_id, "name": str(assignment.user)})
+    assignment.delete()
+
+
+@transaction.atomic
+def comment_add(*, case: Case, user: User, body: str, item_id: str = "",
+                criterion: int | None = None, parent: Comment | None = None) -> Comment:
+    body = body.strip()
+    if not body:
+        raise ValueError("Le commentaire est vide.")
+    if len(body) > 5000:
+        raise ValueError("Le commentaire dépasse 5 000 caractères.")
+    if parent is not None:
+        if parent.case_id != case.pk:
+            raise ValueError("Réponse à un commentaire d'un autre dossier.")
+        item_id, criterion = parent.item_id, parent.criterion
+        parent = parent.parent or parent  # threads are one level deep
+    comment = Comment.objects.create(case=case, author=user, body=body, item_id=item_id,
+                                     criterion=criterion, parent=parent)
+    audit_record(case=case, user=user, action="comment_added", item_id=item_id,
+                 after={"comment": comment.pk, "body": body,
+                        "parent": parent.pk if parent else None})
+    return comment
+
+
+@transaction.atomic
+def comment_resolve(*, case: Case, user: User, comment: Comment, resolved: bool = True
+                    ) -> Comment:
+    thread = comment.parent or comment
+    if (thread.resolved_at is not None) == resolved:
+        return thread
+    thread.resolved_at = timezone.now() if resolved else None
+    thread.resolved_by = user if resolved else None
+    thread.save(update_fields=["resolved_at", "resolved_by"])
+    audit_record(case=case, user=user,
+                 action="comment_resolved" if resolved else "comment_reopened",
+                 item_id=thread.item_id, after={"comment": thread.pk})
+    return thread
+
+
+class EvidenceRejected(ValueError):
+    """The file was refused (size or type); the message is in French."""
+
+
+def _sniff(head: bytes, extension: str) -> bool:
+    """Does the file's content match its extension? (a cheap check of the magic bytes)."""
+    signatures = {
+        ".pdf": [b"%PDF-"], ".png": [b"\x89PNG\r\n\x1a\n"], ".jpg": [b"\xff\xd8\xff"],
+        ".jpeg": [b"\xff\xd8\xff"],
+        ".odt": [b"PK\x03\x04"], ".ods": [b"PK\x03\x04"], ".odp": [b"PK\x03\x04"],
+        ".docx": [b"PK\x03\x04"], ".xlsx": [b"PK\x03\x04"], ".pptx": [b"PK\x03\x04"],
+    }
+    if extension in signatures:
+        return any(head.startswith(sig) for sig in signatures[extension])
+    try:  # text formats: must decode as UTF-8 and hold no NUL byte
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in head
+
+
+@transaction.atomic
+def evidence_add(*, case: Case, user: User, upload: Any, item_id: str = "",
+                 criterion: int | None = None) -> Evidence:
+    from django.conf import settings
+
+    name = str(upload.name or "fichier")
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    allowed = settings.BOUSSOLE_EVIDENCE_TYPES
+    if extension not in allowed:
+        raise EvidenceRejected(
+            f"Type de fichier non accepté ({extension or 'sans extension'}). Types acceptés : "
+            + ", ".join(sorted(allowed)) + ".")
+    limit = settings.BOUSSOLE_EVIDENCE_MAX_MB * 1024 * 1024
+    if upload.size > limit:
+        raise EvidenceRejected(
+            f"Le fichier dépasse la taille maximale de {settings.BOUSSOLE_EVIDENCE_MAX_MB} Mo.")
+    if upload.size == 0:
+        raise EvidenceRejected("Le fichier est vide.")
+    digest = hashlib.sha256()
+    head = b""
+    for chunk in upload.chunks():
+        if not head:
+            head = bytes(chunk[:2048])
+        digest.update(chunk)
+    if not _sniff(head, extension):
+        raise EvidenceRejected("Le contenu du fichier ne correspond pas à son extension.")
+    upload.seek(0)
+    evidence = Evidence(case=case, uploaded_by=user, item_id=item_id, criterion=criterion,
+                        original_name=name[:255], content_type=allowed[extension],
+                        size=upload.size, sha256=digest.hexdigest())
+    evidence.file.save(f"{digest.hexdigest()[:16]}{extension}", upload, save=False)
+    evidence.save()
+    audit_record(case=case, user=user, action="evidence_added", item_id=item_id,
+                 after={"evidence": evidence.pk, "name": evidence.original_name,
+                        "size": evidence.size, "sha256": evidence.sha256,
+                        "criterion": criterion})
+    return evidence
+
+
+class OpinionConflict(Exception):
+    def __init__(self, current: Opinion) -> None:
+        self.current = current
+        super().__init__("Cet avis a été modifié entre-temps par une autre personne.")
+
+
+@transaction.atomic
+def opinion_give(*, case: Case, user: User, criterion: int, verdict: str,
+                 recommendations: str = "", expected_revision: int | None = None) -> Opinion:
+    if verdict not in Verdict.values:
+        raise ValueError("Avis inconnu : choisissez favorable, favorable avec réserves ou "
+                         "défavorable.")
+    recommendations = recommendations.strip()
+    if verdict != Verdict.FAVORABLE and not recommendations:
+        raise ValueError("Un avis avec réserves ou défavorable doit être motivé par des "
+                         "recommandations.")
+    current = Opinion.objects.select_for_update().filter(case=case, criterion=criterion).first()
+    if expected_revision is not None and expected_revision != (current.revision if current
+                                                                else 0):
+        if current is None:
+            raise ValueError("Cet avis a été supprimé entre-temps : rechargez la page.")
+        raise OpinionConflict(current)
+    before = ({"verdict": current.verdict, "recommendations": current.recommendations}
+              if current else None)
+    after = {"verdict": verdict, "recommendations": recommendations}
+    if before == after and current is not None:
+        return current
+    if current is None:
+        current = Opinion.objects.create(case=case, criterion=criterion, verdict=verdict,
+                                         recommendations=recommendations, author=user)
+    else:
+        current.verdict, current.recommendations = verdict, recommendations
+        current.author = user
+        current.revision += 1
+        current.save()
+    audit_record(case=case, user=user, action="opinion_given", item_id=f"critere:{criterion}",
+                 before=before, after=after)
+    return current

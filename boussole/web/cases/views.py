@@ -1,21 +1,460 @@
-"""Case pages. Views stay thin: selectors read, services write."""
+"""Case pages. Views stay thin: selectors read, services write, ``access`` decides.
+
+Every form works without JavaScript (POST, then redirect); with htmx, the answer, comment and
+evidence forms swap only their question's fragment.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from boussole.web.cases import selectors
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from boussole.core.access import Abilities
+from boussole.core.grid import AnswerInvalid, Fact, Question
+from boussole.web.accounts.models import User
+from boussole.web.cases import selectors, services
+from boussole.web.cases.access import case_abilities, require
+from boussole.web.cases.models import Assignment, Comment, Evidence, Verdict
 from boussole.web.grids import grid_for
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — guaranteed by @login_required
+    return user
+
+
+# --- Case creation and description ---------------------------------------------------------
+
+class CaseForm(forms.Form):
+    title = forms.CharField(label=_("Titre du cas d'usage"), max_length=200)
+    service = forms.CharField(label=_("Service métier"), max_length=200)
+    purpose = forms.CharField(label=_("Finalité : à quoi servira l'IA ?"),
+                              widget=forms.Textarea(attrs={"rows": 5}))
+    vendor = forms.CharField(label=_("Prestataire pressenti (si connu)"), max_length=200,
+                             required=False)
+    lead = forms.ModelChoiceField(label=_("Chef·fe de projet"), queryset=User.objects.none(),
+                                  required=False, empty_label=_("Moi-même"))
+
+    def __init__(self, *args: Any, organisation_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            organisation_id=organisation_id or 0, is_active=True,
+        ).order_by("last_name", "first_name")
+
+
+CREATE_ROLES = {"porteur", "referent", "admin"}
+
+
+@login_required
+def case_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.role not in CREATE_ROLES or user.organisation is None:
+        raise PermissionDenied(_("Votre rôle ne permet pas de créer un cas d'usage."))
+    form = CaseForm(request.POST or None, organisation_id=user.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        case = services.case_create(
+            organisation=user.organisation, user=user, title=form.cleaned_data["title"],
+            service=form.cleaned_data["service"], purpose=form.cleaned_data["purpose"],
+            vendor=form.cleaned_data["vendor"], lead=form.cleaned_data["lead"])
+        messages.success(request, _("Cas d'usage créé. Répondez maintenant au profil "
+                                    "d'identification : les règles s'appliquent dès la "
+                                    "première réponse."))
+        return redirect("cases:profile", case.pk)
+    return render(request, "cases/form.html", {"form": form, "title": _("Nouveau cas d'usage")})
+
+
+@login_required
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    require(case_abilities(user, case), "edit_description",
+            _("Vous ne pouvez pas modifier la description de ce dossier."))
+    initial = {"title": case.title, "service": case.service, "purpose": case.purpose,
+               "vendor": case.vendor, "lead": case.lead}
+    form = CaseForm(request.POST or None, initial=initial, organisation_id=case.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.case_update(case=case, user=user, title=data["title"],
+                             service=data["service"], purpose=data["purpose"],
+                             vendor=data["vendor"])
+        messages.success(request, _("Description enregistrée."))
+        return redirect("cases:detail", case.pk)
+    return render(request, "cases/form.html", {"form": form, "case": case,
+                                               "title": _("Modifier la description")})
 
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_get(request.user, pk)  # type: ignore[arg-type]
+    user = _user(request)
+    case = selectors.case_get(user, pk)
     grid = grid_for(case.grid_id, case.grid_version)
     profile, progress = selectors.case_progress(case)
-    criteria = [(criterion, progress[criterion.number]) for criterion in grid.criteria]
     return render(request, "cases/detail.html", {
-        "case": case, "grid": grid, "profile": profile, "criteria": criteria,
+        "case": case, "grid": grid, "profile": profile, "abilities": case_abilities(user, case),
+        "criteria": [(c, progress[c.number]) for c in grid.criteria],
+        "waiting": selectors.waiting_for(case),
     })
+
+
+# --- Answers -----------------------------------------------------------------------------
+
+def _posted_value(item: Question | Fact, data: Any) -> Any:
+    if data.get("nsp") or data.get("value") == "nsp":
+        return "nsp"
+    if item.type == "multiple_choice":
+        return data.getlist("value")
+    return data.get("value", "")
+
+
+def _can_answer(user: User, case: Any, abilities: Abilities) -> Any:
+    def check(item: Question | Fact) -> bool:
+        if isinstance(item, Fact):
+            return abilities.can("answer_profile")
+        if abilities.can("answer_vendor"):
+            return item.vendor
+        return abilities.can("answer") and abilities.can_answer_criterion(item.criterion)
+    return check
+
+
+def _item_context(request: HttpRequest, case: Any, item_id: str) -> dict[str, Any]:
+    user = _user(request)
+    grid = grid_for(case.grid_id, case.grid_version)
+    if grid.has_question(item_id):
+        item: Question | Fact = grid.question(item_id)
+    elif grid.has_fact(item_id):
+        item = grid.fact(item_id)
+    else:
+        raise Http404
+    abilities = case_abilities(user, case)
+    answers = selectors.answers_by_item(case)
+    facts = {k: a.value for k, a in answers.items() if a.kind == "fact"}
+    views = selectors.item_views(case, [item], can_answer=_can_answer(user, case, abilities),
+                                 facts=facts, answers_by_id=answers)
+    if not views:  # the item does not apply (any more): show it anyway for this response
+        views = [selectors.ItemView(item=item, kind="fact" if isinstance(item, Fact)
+                                    else "question", answer=answers.get(item_id))]
+    return {"case": case, "grid": grid, "view": views[0], "abilities": abilities,
+            "item": item}
+
+
+def _back_to(case: Any, item: Question | Fact) -> str:
+    if isinstance(item, Fact):
+        return reverse("cases:profile", args=[case.pk]) + f"#q-{item.id}"
+    return reverse("cases:criterion", args=[case.pk, item.criterion]) + f"#q-{item.id}"
+
+
+@login_required
+@require_POST
+def answer_save(request: HttpRequest, pk: int, item_id: str) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    ctx = _item_context(request, case, item_id)
+    view, item = ctx["view"], ctx["item"]
+    if not view.can_answer:
+        raise PermissionDenied(_("Vous ne pouvez pas répondre à cette question."))
+    value = _posted_value(item, request.POST)
+    justification = request.POST.get("justification", "")
+    try:
+        expected = int(request.POST.get("revision", ""))
+    except ValueError:
+        expected = None
+    try:
+        view.answer = services.answer_record(
+            case=case, user=user, item_id=item.id, value=value, justification=justification,
+            expected_revision=expected)
+        view.saved = True
+    except AnswerInvalid as exc:
+        view.error = str(exc)
+        view.posted = {"value": value, "justification": justification}
+    except services.AnswerConflict as exc:
+        view.conflict = exc.current
+        view.answer = exc.current
+        view.posted = {"value": value, "justification": justification}
+    if _is_htmx(request):
+        return render(request, "cases/_item.html", ctx)
+    if view.error or view.conflict is not None:
+        return _render_item_page(request, case, item, view)
+    messages.success(request, _("Réponse enregistrée."))
+    return redirect(_back_to(case, item))
+
+
+def _render_item_page(request: HttpRequest, case: Any, item: Question | Fact,
+                      failed: selectors.ItemView) -> HttpResponse:
+    """The full page of the item, with the failed item's error or conflict shown in place."""
+    if isinstance(item, Fact):
+        response = profile(request, case.pk, replace=failed)
+    else:
+        response = criterion(request, case.pk, item.criterion, replace=failed)
+    response.status_code = 409 if failed.conflict is not None else 400
+    return response
+
+
+def _page_items(request: HttpRequest, case: Any, items: list[Question | Fact],
+                replace: selectors.ItemView | None) -> tuple[list[selectors.ItemView], Any]:
+    user = _user(request)
+    abilities = case_abilities(user, case)
+    answers = selectors.answers_by_item(case)
+    facts = {k: a.value for k, a in answers.items() if a.kind == "fact"}
+    views = selectors.item_views(case, items, can_answer=_can_answer(user, case, abilities),
+                                 facts=facts, answers_by_id=answers)
+    if replace is not None:
+        views = [replace if v.id == replace.id else v for v in views]
+    return views, abilities
+
+
+@login_required
+def profile(request: HttpRequest, pk: int, replace: selectors.ItemView | None = None
+            ) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    grid = grid_for(case.grid_id, case.grid_version)
+    views, abilities = _page_items(request, case, list(grid.profile), replace)
+    groups: list[tuple[str, list[selectors.ItemView]]] = []
+    for view in views:
+        group = getattr(view.item, "group", None) or ""
+        if not groups or groups[-1][0] != group:
+            groups.append((group, []))
+        groups[-1][1].append(view)
+    return render(request, "cases/profile.html", {
+        "case": case, "grid": grid, "groups": groups, "abilities": abilities,
+        "group_titles": PROFILE_GROUPS})
+
+
+PROFILE_GROUPS = {
+    "A": "Nature du système et rôle de la collectivité",
+    "B": "Données, biométrie, personnes concernées (critère 1)",
+    "C": "Finalité, effets sur les personnes et décision (critère 2)",
+    "D": "Interaction, contenus et cadre sectoriel",
+    "E": "Conformité et sécurité",
+}
+
+
+@login_required
+def criterion(request: HttpRequest, pk: int, number: int,
+              replace: selectors.ItemView | None = None) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    grid = grid_for(case.grid_id, case.grid_version)
+    try:
+        current = grid.criterion(number)
+    except KeyError:
+        raise Http404 from None
+    views, abilities = _page_items(request, case, list(current.questions), replace)
+    by_section: dict[str | None, list[selectors.ItemView]] = {}
+    for view in views:
+        by_section.setdefault(view.item.section, []).append(view)  # type: ignore[union-attr]
+    blocks: list[dict[str, Any]] = []
+    if None in by_section:
+        blocks.append({"section": None, "depth": 0, "items": by_section[None]})
+    for section in current.sections:
+        depth = 1 if section.parent is None else 2
+        blocks.append({"section": section, "depth": depth,
+                       "items": by_section.get(section.id, [])})
+    assignments = selectors.assignments(case).get(number, [])
+    opinion = selectors.opinions(case).get(number)
+    return render(request, "cases/criterion.html", {
+        "case": case, "grid": grid, "criterion": current, "blocks": blocks,
+        "abilities": abilities, "assignments": assignments, "opinion": opinion,
+        "verdicts": Verdict.choices,
+        "people": selectors.assignable_people(case) if abilities.can("assign") else [],
+        "criterion_comments": selectors.criterion_comments(case, number),
+        "criterion_evidence": selectors.criterion_evidence(case, number),
+        "progress": selectors.case_progress(case)[1][number],
+        "can_opinion": abilities.can("give_opinion") and abilities.can_give_opinion(number),
+    })
+
+
+# --- Comments and evidence ---------------------------------------------------------------
+
+def _target(case: Any, data: Any) -> tuple[str, int | None, Question | Fact | None]:
+    grid = grid_for(case.grid_id, case.grid_version)
+    item_id = data.get("item_id", "")
+    if item_id:
+        if grid.has_question(item_id):
+            return item_id, grid.question(item_id).criterion, grid.question(item_id)
+        if grid.has_fact(item_id):
+            return item_id, None, grid.fact(item_id)
+        raise Http404
+    try:
+        number = int(data.get("criterion", ""))
+        grid.criterion(number)
+    except (ValueError, KeyError):
+        raise Http404 from None
+    return "", number, None
+
+
+def _after_item_change(request: HttpRequest, case: Any, item_id: str, criterion_number: Any,
+                       item: Question | Fact | None, error: str = "") -> HttpResponse:
+    if error:
+        messages.error(request, error)
+    if _is_htmx(request) and item is not None:
+        ctx = _item_context(request, case, item_id)
+        ctx["view"].error = error
+        return render(request, "cases/_item.html", ctx)
+    if item is not None:
+        return redirect(_back_to(case, item))
+    return redirect(reverse("cases:criterion", args=[case.pk, criterion_number]) + "#critere")
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    require(case_abilities(user, case), "comment", _("Vous ne pouvez pas commenter ce dossier."))
+    item_id, number, item = _target(case, request.POST)
+    parent = None
+    if request.POST.get("parent"):
+        parent = get_object_or_404(Comment, case=case, pk=request.POST["parent"])
+    error = ""
+    try:
+        services.comment_add(case=case, user=user, body=request.POST.get("body", ""),
+                             item_id=item_id, criterion=number, parent=parent)
+    except ValueError as exc:
+        error = str(exc)
+    return _after_item_change(request, case, item_id, number, item, error)
+
+
+@login_required
+@require_POST
+def comment_resolve(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    require(case_abilities(user, case), "comment", _("Vous ne pouvez pas commenter ce dossier."))
+    comment = get_object_or_404(Comment, case=case, pk=comment_id)
+    services.comment_resolve(case=case, user=user, comment=comment,
+                             resolved=request.POST.get("resolved", "1") == "1")
+    _item_id, _number, item = _target(case, {"item_id": comment.item_id,
+                                             "criterion": comment.criterion or 1})
+    return _after_item_change(request, case, comment.item_id, comment.criterion, item)
+
+
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    require(case_abilities(user, case), "attach",
+            _("Vous ne pouvez pas joindre de pièce à ce dossier."))
+    item_id, number, item = _target(case, request.POST)
+    upload = request.FILES.get("file")
+    error = ""
+    if upload is None:
+        error = _("Choisissez un fichier à joindre.")
+    else:
+        try:
+            services.evidence_add(case=case, user=user, upload=upload, item_id=item_id,
+                                  criterion=number)
+        except services.EvidenceRejected as exc:
+            error = str(exc)
+    return _after_item_change(request, case, item_id, number, item, error)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    require(case_abilities(user, case), "view", _("Accès refusé."))
+    piece = get_object_or_404(Evidence, case=case, pk=evidence_id)
+    response = FileResponse(piece.file.open("rb"), as_attachment=True,
+                            filename=piece.original_name, content_type=piece.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- Opinions and assignments ------------------------------------------------------------
+
+@login_required
+@require_POST
+def opinion_save(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    abilities = case_abilities(user, case)
+    if not (abilities.can("give_opinion") and abilities.can_give_opinion(number)):
+        raise PermissionDenied(_("Vous ne pouvez pas donner d'avis sur ce critère."))
+    try:
+        expected = int(request.POST.get("revision", ""))
+    except ValueError:
+        expected = None
+    try:
+        services.opinion_give(case=case, user=user, criterion=number,
+                              verdict=request.POST.get("verdict", ""),
+                              recommendations=request.POST.get("recommendations", ""),
+                              expected_revision=expected)
+        messages.success(request, _("Avis enregistré."))
+    except services.OpinionConflict as exc:
+        messages.error(request, _("Cet avis a été modifié entre-temps par %(name)s : relisez-le "
+                                  "avant de l'enregistrer de nouveau.")
+                       % {"name": exc.current.author})
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("cases:criterion", args=[case.pk, number]) + "#avis")
+
+
+@login_required
+@require_POST
+def assignment_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    require(case_abilities(user, case), "assign",
+            _("Vous ne pouvez pas désigner de référents sur ce dossier."))
+    referent = selectors.assignable_people(case).filter(pk=request.POST.get("user") or 0).first()
+    if referent is None:
+        messages.error(request, _("Choisissez une personne de votre organisation."))
+    else:
+        try:
+            services.assignment_add(case=case, user=user, criterion=number, referent=referent)
+            messages.success(request, _("%(name)s est désigné·e pour ce critère.")
+                             % {"name": referent})
+        except ValueError as exc:
+            messages.error(request, str(exc))
+    return redirect(reverse("cases:criterion", args=[case.pk, number]) + "#referents")
+
+
+@login_required
+@require_POST
+def assignment_remove(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    require(case_abilities(user, case), "assign",
+            _("Vous ne pouvez pas désigner de référents sur ce dossier."))
+    assignment = get_object_or_404(Assignment, case=case, pk=assignment_id)
+    number = assignment.criterion
+    services.assignment_remove(case=case, user=user, assignment=assignment)
+    return redirect(reverse("cases:criterion", args=[case.pk, number]) + "#referents")
+
+
+# --- Audit trail, my questions -----------------------------------------------------------
+
+@login_required
+def audit(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    item_id = request.GET.get("item", "")
+    page = Paginator(selectors.audit_trail(case, item_id), 50).get_page(request.GET.get("page"))
+    return render(request, "cases/audit.html", {
+        "case": case, "page": page, "item_id": item_id,
+        "intact": services.audit_verify(case)})
+
+
+@login_required
+def my_questions(request: HttpRequest) -> HttpResponse:
+    return render(request, "cases/my_questions.html",
+                  {"rows": selectors.my_questions(_user(request))})

@@ -1,0 +1,110 @@
+"""Rendering of answers: the input that fits each answer type, and an answer as text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from boussole.core.grid import Fact, Question
+
+register = template.Library()
+
+YES_NO = (("oui", "Oui"), ("non", "Non"))
+
+
+def _options(item: Question | Fact) -> list[tuple[str, str]]:
+    if item.type == "yes_no":
+        return [(value, _(label)) for value, label in YES_NO]
+    if item.type == "scale" and isinstance(item, Fact):
+        return [(str(n), str(n)) for n in range(item.min or 1, (item.max or 4) + 1)]
+    return [(o.id, o.label) for o in item.options]
+
+
+@register.simple_tag
+def answer_text(item: Question | Fact, value: Any) -> str:
+    """A stored value as readable French text."""
+    if value is None:
+        return ""
+    if value == "nsp":
+        return _("Je ne sais pas")
+    labels = dict(_options(item))
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(v), str(v)) for v in value)
+    if item.type in ("yes_no", "single_choice", "scale"):
+        return labels.get(str(value), str(value))
+    if item.type == "number":
+        text = f"{value:,}".replace(",", "\u202f").replace(".", ",") if isinstance(
+            value, int | float) else str(value)
+        unit = getattr(item, "unit", None)
+        return f"{text} {unit}" if unit else text
+    return str(value)
+
+
+def _described(view: Any) -> SafeString:
+    if view.error:
+        return format_html(' aria-invalid="true" aria-describedby="e-{}"', view.item.id)
+    return mark_safe("")
+
+
+def _choice_list(view: Any, kind: str, options: list[tuple[str, str]], chosen: set[str],
+                 ) -> SafeString:
+    item_id = view.item.id
+    return format_html_join(
+        "", '<label class="choice"><input type="{}" name="value" value="{}" id="v-{}-{}"{}{}> '
+            '{}</label>',
+        ((kind, value, item_id, index, mark_safe(" checked") if value in chosen else "",
+          _described(view), label) for index, (value, label) in enumerate(options)))
+
+
+@register.simple_tag
+def answer_input(view: Any) -> SafeString:
+    item = view.item
+    value = view.value
+    nsp = value == "nsp" or value == ["nsp"]
+    legend = format_html('{} <span class="visually-hidden">— {}</span>', _("Réponse"), view.label)
+    parts: list[SafeString] = []
+    if item.type in ("yes_no", "single_choice", "scale"):
+        chosen = {str(value)} if value is not None else set()
+        options = [*_options(item), ("nsp", _("Je ne sais pas"))]
+        parts.append(format_html('<fieldset class="choices"><legend>{}</legend>{}</fieldset>',
+                                 legend, _choice_list(view, "radio", options, chosen)))
+    elif item.type == "multiple_choice":
+        chosen = set(value) if isinstance(value, list) else set()
+        parts.append(format_html(
+            '<fieldset class="choices"><legend>{} ({})</legend>{}</fieldset>', legend,
+            _("plusieurs choix possibles"),
+            _choice_list(view, "checkbox", _options(item), chosen)))
+    else:
+        shown = "" if value is None or nsp else value
+        if isinstance(shown, float | int) and not isinstance(shown, bool):
+            shown = str(shown).replace(".", ",")
+        label = _("Réponse")
+        unit = getattr(item, "unit", None)
+        if item.type == "number" and unit:
+            label = f"{label} ({unit})"
+        if item.type == "text":
+            field = format_html('<textarea id="v-{}" name="value" rows="4"{}>{}</textarea>',
+                                item.id, _described(view), shown)
+        else:
+            kind = "date" if item.type == "date" else "text"
+            mode = mark_safe(' inputmode="decimal"') if item.type == "number" else ""
+            field = format_html('<input type="{}" id="v-{}" name="value" value="{}"{}{}>',
+                                kind, item.id, shown, mode, _described(view))
+        parts.append(format_html(
+            '<div class="field"><label for="v-{}">{} <span class="visually-hidden">— {}'
+            '</span></label>{}</div>', item.id, label, view.label, field))
+    if item.type in ("multiple_choice", "text", "number", "date"):
+        parts.append(format_html(
+            '<label class="choice nsp"><input type="checkbox" name="nsp" value="1"{}> {}'
+            '</label>', mark_safe(" checked") if nsp else "", _("Je ne sais pas")))
+    justification_label = (_("Justification, source ou précision")
+                           if view.kind == "question" else _("Source ou précision (facultatif)"))
+    parts.append(format_html(
+        '<div class="field"><label for="j-{}">{} <span class="visually-hidden">— {}</span>'
+        '</label><textarea id="j-{}" name="justification" rows="2">{}</textarea></div>',
+        item.id, justification_label, view.label, item.id, view.justification))
+    return mark_safe("".join(parts))  # noqa: S308 — every part is escaped by format_html
