@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from boussole import __version__
-from boussole.cli import footprint, grid, rules, web
+from boussole.cli import cases, footprint, grid, rules, web
 
 
 class _FrenchArgumentParser(argparse.ArgumentParser):
@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"boussole {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE",
                                 parser_class=_FrenchArgumentParser)
-    for module in (grid, rules, footprint, web):
+    for module in (grid, rules, footprint, web, cases):
         module.register(sub)
     return parser
 

@@ -70,6 +70,8 @@ class DemoCase:
     #: answers by question number: value, or (value, justification)
     answers: dict[int, Any] = field(default_factory=dict)
     complete_profile: bool = True
+    #: opinions by criterion number: (verdict, recommendations)
+    opinions: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 EKONOMIA = DemoCase(
@@ -114,6 +116,12 @@ EKONOMIA = DemoCase(
         75: "Le chef de service de l'eau est responsable ; la mission protection des données est associée.",
         82: ("oui", "Courrier générique de sensibilisation, moins efficace selon l'expérimentation."),
     },
+    opinions={
+        1: ("favorable", ""), 2: ("favorable", "Tenir l'AIPD à jour à chaque évolution du modèle."),
+        3: ("favorable", ""), 4: ("favorable", ""),
+        5: ("favorable_reserves", "Mesurer la consommation réelle des serveurs après un an."),
+        6: ("favorable", ""), 7: ("favorable", ""),
+    },
 )
 
 INVENTAIRE = DemoCase(
@@ -140,6 +148,12 @@ INVENTAIRE = DemoCase(
         53: 12, 54: 1, 58: 15000,
         82: ("oui", "Relevé manuel par les agents : 3 ans pour couvrir le territoire."),
     },
+    opinions={
+        1: ("favorable_reserves", "Floutage irréversible à bord du véhicule, contrôlé par échantillon."),
+        2: ("favorable", ""), 3: ("favorable", ""), 4: ("favorable", ""),
+        5: ("favorable_reserves", "Limiter la résolution des images au besoin de l'inventaire."),
+        6: ("favorable", ""), 7: ("favorable", ""),
+    },
 )
 
 CHATBOT = DemoCase(
@@ -161,6 +175,7 @@ CHATBOT = DemoCase(
         13: ("nsp", "À présenter au comité social territorial."),
         35: 7_000_000_000, 37: "Environ 5 000 questions par mois",
     },
+    opinions={1: ("favorable", "")},
 )
 
 TRANSCRIPTION = DemoCase(
@@ -195,6 +210,10 @@ RECONNAISSANCE = DemoCase(
         3: "Aucune base légale : hors du cadre de l'article 10 de la loi 2023-380.",
         5: ("oui", "Code de la sécurité intérieure, L251-2 : finalités limitées, pas d'analyse algorithmique."),
     },
+    opinions={
+        1: ("defavorable", "Identification biométrique : ligne rouge de la doctrine, sans exception."),
+        2: ("defavorable", "Aucune base légale ; pratique interdite hors cadre expérimental."),
+    },
 )
 
 CANTINE = DemoCase(
@@ -212,17 +231,71 @@ CANTINE = DemoCase(
 
 CASES = [EKONOMIA, INVENTAIRE, CHATBOT, TRANSCRIPTION, RECONNAISSANCE, CANTINE]
 
-#: The order of stages a demo case passes through to reach its state (for a real audit trail).
-_PATH = {
-    "brouillon": [],
-    "en_instruction": ["en_instruction"],
-    "avis_groupe": ["en_instruction", "avis_groupe"],
-    "decision": ["en_instruction", "avis_groupe", "decision"],
-    "information_syndicale": ["en_instruction", "avis_groupe", "decision", "information_syndicale"],
-    "en_service": ["en_instruction", "avis_groupe", "decision", "information_syndicale",
-                   "en_service"],
-    "refuse": ["en_instruction", "avis_groupe", "decision", "refuse"],
-}
+#: The stages a demo case passes through to reach its state, through the real workflow.
+_ORDER = ["en_instruction", "avis_groupe", "decision", "information_syndicale", "en_service"]
+
+
+def _advance(case: Case, target: str, people: dict[str, User]) -> None:
+    """Take the case to ``target`` as people would: opinions, retained legal level, group
+    opinion, frozen version, the officials' decisions, the unions' information."""
+    import datetime as dt
+
+    from boussole.web.cases.legal import case_evaluation, legal_retain
+    from boussole.web.decisions import services as workflow_services
+
+    refused = target == "refuse"
+    stages = _ORDER[:3] if refused else _ORDER[:_ORDER.index(target) + 1]
+    grid = current_grid()
+    pilot = people["numerique"]
+    for stage in stages:
+        if stage == "en_instruction":
+            workflow_services.transition_apply(case=case, user=people["porteur"],
+                                               code="lancer_instruction")
+        elif stage == "avis_groupe":
+            given = set(case.opinions.values_list("criterion", flat=True))
+            for criterion in grid.criteria:
+                if criterion.number not in given:
+                    services.opinion_give(
+                        case=case, user=_author_for(criterion.referents, people),
+                        criterion=criterion.number,
+                        verdict="defavorable" if refused else "favorable",
+                        recommendations="Irrecevable en l'état : ligne rouge de la doctrine."
+                        if refused else "")
+            proposed = case_evaluation(case).niveau_indicatif.name
+            legal_retain(case=case, user=people["juriste"], retained_level=proposed,
+                         measures="Mesures du plan d'action juridique.", owner="DPO",
+                         review_date=dt.date(2027, 6, 30))
+            workflow_services.transition_apply(case=case, user=pilot, code="consolider_avis")
+        elif stage == "decision":
+            workflow_services.group_opinion_record(
+                case=case, user=pilot,
+                verdict="defavorable" if refused else "favorable_reserves",
+                summary="Synthèse de l'instruction collective des sept critères.",
+                recommendations="Suivre les réserves exprimées sur chaque critère.",
+                conditions="" if refused else "Bilan à 6 mois présenté au groupe TN-QVT")
+            workflow_services.transition_apply(case=case, user=pilot, code="transmettre_elus")
+        elif stage == "information_syndicale":
+            for login in ("elu-numerique", "elu-rh", "elu-thematique"):
+                workflow_services.decision_record(
+                    case=case, user=people[login], decision="valide",
+                    decided_on=dt.date(2025, 11, 20), reference="Délibération n° 2025-142")
+            workflow_services.transition_apply(case=case, user=pilot,
+                                               code="constater_validation")
+        elif stage == "en_service":
+            workflow_services.union_information_record(
+                case=case, user=people["porteur"], held_on=dt.date(2025, 12, 9),
+                body="Comité social territorial",
+                documents="Note d'aide à la décision, version 1 ; présentation du projet.",
+                questions="Quel suivi des conditions de travail des agents de l'accueil ?",
+                answers="Revues à 6 mois, 1, 3 et 5 ans avec le groupe TN-QVT.")
+            workflow_services.transition_apply(case=case, user=people["porteur"],
+                                               code="mettre_en_service")
+    if refused:
+        workflow_services.decision_record(
+            case=case, user=people["elu-numerique"], decision="refuse",
+            decided_on=dt.date(2025, 10, 2), reference="Décision du 2 octobre 2025")
+        workflow_services.transition_apply(case=case, user=pilot, code="constater_refus",
+                                           reason="Ligne rouge : identification biométrique.")
 
 
 def _delete_demo() -> None:
@@ -272,9 +345,18 @@ def create_demo() -> str:
             author = _author_for(question.referents, people)
             services.answer_record(case=case, user=author, item_id=question.id, value=value,
                                    justification=justification)
-        for state in _PATH[demo.state]:
-            services.case_move(case=case, user=people["numerique"], state=state,
-                               note="Étape franchie lors de la création des données de démonstration.")
+        if demo.state != "brouillon":
+            for number, login in ((1, "juriste"), (2, "juriste"), (2, "rssi"), (3, "porteur"),
+                                  (3, "organisation"), (4, "rh"), (5, "numerique-responsable"),
+                                  (6, "numerique"), (6, "donnees"), (7, "numerique")):
+                services.assignment_add(case=case, user=people["numerique"], criterion=number,
+                                        referent=people[login])
+        for number, (verdict, text) in demo.opinions.items():
+            services.opinion_give(case=case, user=_author_for(
+                grid.criterion(number).referents, people), criterion=number, verdict=verdict,
+                recommendations=text)
+        if demo.state != "brouillon":
+            _advance(case, demo.state, people)
     return (f"Données de démonstration créées : {organisation.name}, {len(people)} comptes "
             f"(mot de passe « {DEMO_PASSWORD} »), {len(CASES)} cas d'usage.")
 

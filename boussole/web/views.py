@@ -20,8 +20,10 @@ def home(request: HttpRequest) -> HttpResponse:
     mine = list(selectors.my_cases(user)[:PAGE_SIZE])  # type: ignore[arg-type]
     page = Paginator(selectors.case_list(user), PAGE_SIZE).get_page(  # type: ignore[arg-type]
         request.GET.get("page"))
+    from boussole.web.decisions.selectors import tasks_for
+
     return render(request, "home.html", {
-        "mine": mine, "page": page,
+        "mine": mine, "page": page, "tasks": tasks_for(user),  # type: ignore[arg-type]
         "can_create": getattr(user, "role", "") in CREATE_ROLES
         and getattr(user, "organisation_id", None) is not None})
 

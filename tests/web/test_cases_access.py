@@ -99,3 +99,34 @@ def test_case_detail_queries_do_not_grow(client: Any, organisation: Any, make_us
         value = 10 if question == "nombre_usagers" else "oui"
         services.answer_record(case=case, user=lead, item_id=question, value=value)
     assert _count_queries(client, f"/cas/{case.pk}/") == few
+
+
+def test_criterion_page_queries_do_not_grow(client: Any, organisation: Any, make_user: Any,
+                                            settings: Any, tmp_path: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from boussole.web.grids import current_grid
+
+    settings.MEDIA_ROOT = tmp_path
+    referent = make_user("r", organisation, role="referent", domain="numerique_responsable")
+    client.force_login(referent)
+    case = make_case(organisation, referent)
+    services.case_move(case=case, user=referent, state="en_instruction")
+    url = f"/cas/{case.pk}/critere/5/"
+    few = _count_queries(client, url)
+    grid = current_grid()
+    for question in grid.criterion(5).questions:
+        value: Any = {"yes_no": "oui", "text": "Réponse.", "number": 3,
+                      "single_choice": question.option_ids[0] if question.options else None,
+                      }.get(question.type)
+        services.answer_record(case=case, user=referent, item_id=question.id, value=value,
+                               justification="Calcul vérifié." if question.computed else "")
+        comment = services.comment_add(case=case, user=referent, body="Remarque.",
+                                       item_id=question.id, criterion=5)
+        services.comment_add(case=case, user=referent, body="Réponse.", parent=comment)
+        services.evidence_add(case=case, user=referent, item_id=question.id, criterion=5,
+                              upload=SimpleUploadedFile("n.txt", b"note", "text/plain"))
+    services.opinion_give(case=case, user=referent, criterion=5, verdict="favorable")
+    services.assignment_add(case=case, user=referent, criterion=5, referent=referent)
+    assert _count_queries(client, url) == few
+    assert _count_queries(client, f"/cas/{case.pk}/profil/") <= few + 2

@@ -46,6 +46,12 @@ class Case(models.Model):
                              default=State.BROUILLON)
     grid_id = models.CharField(_("grille"), max_length=80)
     grid_version = models.PositiveIntegerField(_("version de la grille"))
+    # Denormalised result of the rules engine on the profile, refreshed at each fact change
+    # (so that lists can show "irrecevable en l'état" without evaluating every case).
+    legal_level = models.CharField(_("niveau indicatif"), max_length=24, blank=True)
+    legal_potential = models.CharField(_("niveau potentiel"), max_length=24, blank=True)
+    red_line = models.BooleanField(_("ligne rouge active"), default=False)
+    rules_version = models.CharField(_("version des règles"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -224,3 +230,30 @@ class Opinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} C{self.criterion}: {self.verdict}"
+
+
+class LegalAssessment(models.Model):
+    """The lawyers' record of the legal risk level they retain, beside the rules' proposal.
+
+    Each record is kept (the latest is the current one): who, when, the proposal and the rule
+    base version it came from, the retained level and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="legal_assessments")
+    proposed_level = models.CharField(_("niveau proposé"), max_length=24)
+    potential_level = models.CharField(_("niveau potentiel"), max_length=24)
+    retained_level = models.CharField(_("niveau retenu"), max_length=24)
+    rationale = models.TextField(_("motivation"), blank=True)
+    measures = models.TextField(_("mesures décidées"), blank=True)
+    owner = models.CharField(_("responsable des mesures"), max_length=200, blank=True)
+    review_date = models.DateField(_("date de revue"), null=True, blank=True)
+    rules_version = models.CharField(max_length=40)
+    evaluation = models.JSONField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.retained_level}"

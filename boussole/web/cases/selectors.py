@@ -93,6 +93,7 @@ class ItemView:
     error: str = ""
     conflict: Answer | None = None
     posted: dict[str, Any] = field(default_factory=dict)
+    saved: bool = False
 
     @property
     def id(self) -> str:
@@ -231,6 +232,20 @@ def waiting_for(case: Case) -> list[dict[str, Any]]:
                      "assignees": people.get(criterion.number, []), "opinion": opinion,
                      "status": status, "open_comments": open_comments.get(criterion.number, 0)})
     return rows
+
+
+def progress_by_person(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """From :func:`waiting_for` rows: per named referent, their criteria, the answers still
+    missing there and the opinions still to give."""
+    people: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        for assignment in row["assignees"]:
+            entry = people.setdefault(assignment.user_id, {
+                "user": assignment.user, "criteria": [], "missing": 0, "opinions": 0})
+            entry["criteria"].append(row["criterion"].number)
+            entry["missing"] += row["progress"].missing
+            entry["opinions"] += 0 if row["opinion"] else 1
+    return sorted(people.values(), key=lambda e: (-e["missing"], str(e["user"])))
 
 
 def my_questions(user: User) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from boussole.core.grid import AnswerInvalid, validate_value
+from boussole.core.workflow import CLOSED_STATES, FROZEN_STATES
 from boussole.web.accounts.models import Organisation, User
 from boussole.web.cases.models import (
     Answer,
@@ -108,6 +109,9 @@ def answer_record(*, case: Case, user: User, item_id: str, value: Any, justifica
     """Validate and store one answer. ``expected_revision`` is the revision the user read
     (0 for "no answer yet"); if the stored one differs, :class:`AnswerConflict` is raised and
     nothing changes. Invalid values raise :class:`AnswerInvalid` (French message)."""
+    if case.state in FROZEN_STATES or case.state in CLOSED_STATES:
+        raise AnswerInvalid("Le dossier est figé à cette étape : rouvrez l'instruction pour "
+                            "modifier une réponse (une nouvelle version sera créée).")
     grid = grid_for(case.grid_id, case.grid_version)
     if grid.has_question(item_id):
         item: Any = grid.question(item_id)
@@ -145,6 +149,10 @@ def answer_record(*, case: Case, user: User, item_id: str, value: Any, justifica
     audit_record(case=case, user=user, action="answer_recorded", item_id=item_id,
                  before=before, after=after)
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    if kind == Answer.Kind.FACT:
+        from boussole.web.cases.legal import legal_refresh
+
+        legal_refresh(case)
     return current
 
 
@@ -319,6 +327,14 @@ def opinion_give(*, case: Case, user: User, criterion: int, verdict: str,
     if verdict not in Verdict.values:
         raise ValueError("Avis inconnu : choisissez favorable, favorable avec réserves ou "
                          "défavorable.")
+    if case.state in FROZEN_STATES or case.state in CLOSED_STATES:
+        raise ValueError("Le dossier est figé à cette étape : les avis ne peuvent plus changer.")
+    if verdict != Verdict.DEFAVORABLE and criterion in (1, 2):
+        from boussole.web.cases.legal import BLOCKING, legal_refresh
+
+        if legal_refresh(case).niveau_indicatif.name in BLOCKING:
+            raise ValueError("Une ligne rouge de la doctrine est active : l'avis sur ce critère "
+                             "ne peut être que défavorable (irrecevable en l'état).")
     recommendations = recommendations.strip()
     if verdict != Verdict.FAVORABLE and not recommendations:
         raise ValueError("Un avis avec réserves ou défavorable doit être motivé par des "

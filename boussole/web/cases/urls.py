@@ -21,4 +21,6 @@ urlpatterns = [
     path("<int:pk>/pieces/", views.evidence_add, name="evidence"),
     path("<int:pk>/pieces/<int:evidence_id>/", views.evidence_download, name="download"),
     path("<int:pk>/journal/", views.audit, name="audit"),
+    path("<int:pk>/juridique/", views.legal_page, name="legal"),
+    path("<int:pk>/juridique/points/", views.legal_panel, name="legal_panel"),
 ]

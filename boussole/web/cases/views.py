@@ -6,6 +6,7 @@ evidence forms swap only their question's fragment.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from boussole.core.access import Abilities
 from boussole.core.grid import AnswerInvalid, Fact, Question
 from boussole.web.accounts.models import User
-from boussole.web.cases import selectors, services
+from boussole.web.cases import legal, selectors, services
 from boussole.web.cases.access import case_abilities, require
 from boussole.web.cases.models import Assignment, Comment, Evidence, Verdict
 from boussole.web.grids import grid_for
@@ -103,10 +104,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user, pk)
     grid = grid_for(case.grid_id, case.grid_version)
     profile, progress = selectors.case_progress(case)
+    waiting = selectors.waiting_for(case)
     return render(request, "cases/detail.html", {
         "case": case, "grid": grid, "profile": profile, "abilities": case_abilities(user, case),
         "criteria": [(c, progress[c.number]) for c in grid.criteria],
-        "waiting": selectors.waiting_for(case),
+        "waiting": waiting, "people": selectors.progress_by_person(waiting),
     })
 
 
@@ -185,7 +187,10 @@ def answer_save(request: HttpRequest, pk: int, item_id: str) -> HttpResponse:
         view.answer = exc.current
         view.posted = {"value": value, "justification": justification}
     if _is_htmx(request):
-        return render(request, "cases/_item.html", ctx)
+        response = render(request, "cases/_item.html", ctx)
+        if isinstance(item, Fact) and view.saved:
+            response["HX-Trigger"] = "facts-changed"
+        return response
     if view.error or view.conflict is not None:
         return _render_item_page(request, case, item, view)
     messages.success(request, _("Réponse enregistrée."))
@@ -231,7 +236,7 @@ def profile(request: HttpRequest, pk: int, replace: selectors.ItemView | None = 
         groups[-1][1].append(view)
     return render(request, "cases/profile.html", {
         "case": case, "grid": grid, "groups": groups, "abilities": abilities,
-        "group_titles": PROFILE_GROUPS})
+        "group_titles": PROFILE_GROUPS, **_legal_context(case)})
 
 
 PROFILE_GROUPS = {
@@ -458,3 +463,55 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
 def my_questions(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/my_questions.html",
                   {"rows": selectors.my_questions(_user(request))})
+
+
+# --- Legal rules: flags, retained level ----------------------------------------------------
+
+def _legal_context(case: Any) -> dict[str, Any]:
+    evaluation = legal.legal_refresh(case)
+    assessment = legal.current_assessment(case)
+    return {"legal": legal.grouped_flags(evaluation), "evaluation": evaluation,
+            "assessment": assessment, "changes": legal.changes_since(assessment, evaluation)}
+
+
+@login_required
+def legal_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The flags panel of the profile page (refreshed by htmx after each fact)."""
+    case = selectors.case_get(_user(request), pk)
+    return render(request, "cases/_flags.html", {"case": case, **_legal_context(case)})
+
+
+@login_required
+def legal_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    grid = grid_for(case.grid_id, case.grid_version)
+    abilities = case_abilities(user, case)
+    can_retain = (user.role == "referent" and user.domain == "juridique"
+                  and abilities.can("answer_profile"))
+    error = ""
+    if request.method == "POST":
+        if not can_retain:
+            raise PermissionDenied(_("Seuls les juristes du groupe retiennent le niveau de "
+                                     "risque juridique, pendant l'instruction."))
+        review = None
+        if request.POST.get("review_date"):
+            try:
+                review = dt.date.fromisoformat(request.POST["review_date"])
+            except ValueError:
+                error = _("Date de revue invalide (AAAA-MM-JJ).")
+        if not error:
+            try:
+                legal.legal_retain(case=case, user=user,
+                                   retained_level=request.POST.get("retained_level", ""),
+                                   rationale=request.POST.get("rationale", ""),
+                                   measures=request.POST.get("measures", ""),
+                                   owner=request.POST.get("owner", ""), review_date=review)
+                messages.success(request, _("Niveau retenu enregistré."))
+                return redirect("cases:legal", case.pk)
+            except ValueError as exc:
+                error = str(exc)
+    context = {"case": case, "grid": grid, "can_retain": can_retain, "error": error,
+               "levels": [(level.name, level.label_fr) for level in legal.RETAINABLE],
+               "posted": request.POST, **_legal_context(case)}
+    return render(request, "cases/legal.html", context, status=400 if error else 200)

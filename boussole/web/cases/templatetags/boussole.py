@@ -13,6 +13,14 @@ from boussole.core.grid import Fact, Question
 
 register = template.Library()
 
+
+@register.filter
+def domain_label(code: str) -> str:
+    """The French (translated) name of a referent domain code."""
+    from boussole.core.grid.model import DOMAINS
+
+    return _(DOMAINS.get(code, code))
+
 YES_NO = (("oui", "Oui"), ("non", "Non"))
 
 

@@ -1,0 +1,150 @@
+"""The rules engine applied to a case: evaluation, display grouping, retained level, changes.
+
+The engine proposes; the lawyers retain a level (and say why when it differs); the red lines
+of the doctrine block whatever anyone records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from boussole.core.rules import Evaluation, Level, default_rule_base, evaluate
+from boussole.web.accounts.models import User
+from boussole.web.cases.models import Answer, Case, LegalAssessment
+
+BLOCKING = {Level.BLOQUANT_DOCTRINE.name, Level.BLOQUANT_LOI.name}
+LEVEL_ORDER = [level.name for level in sorted(Level, reverse=True)]
+RETAINABLE = [Level.BLOQUANT_LOI, Level.BLOQUANT_DOCTRINE, Level.ELEVE, Level.MODERE,
+              Level.LIMITE]
+QUESTION_TITLES = {
+    "Q1": "Q1 — Critère 1 : absence de données recueillies à des fins discriminatoires",
+    "Q2": "Q2 — Critère 1 : absence de biométrie",
+    "Q3": "Q3 — Protection des données personnelles (RGPD)",
+    "Q4": "Q4 — Règlement européen sur l'IA",
+    "Q5": "Q5 — Réglementations sectorielles et transparence des algorithmes (CRPA)",
+    "Q6": "Q6 — Cybersécurité",
+}
+
+
+class NotReceivable(Exception):
+    """An active red line forbids a favourable path (no override)."""
+
+    def __init__(self) -> None:
+        super().__init__("Une ligne rouge de la doctrine est active : le dossier est "
+                         "irrecevable en l'état. Aucun avis favorable ni aucune décision de "
+                         "validation n'est possible.")
+
+
+def case_facts(case: Case) -> dict[str, Any]:
+    return dict(Answer.objects.filter(case=case, kind=Answer.Kind.FACT)
+                .values_list("item_id", "value"))
+
+
+def parameters(case: Case) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if case.organisation.headcount_fte is not None:
+        params["effectif_etp"] = case.organisation.headcount_fte
+    return params
+
+
+def case_evaluation(case: Case, facts: dict[str, Any] | None = None) -> Evaluation:
+    """Evaluate the case's profile now (facts answered "nsp" or missing are unknown)."""
+    return evaluate(case_facts(case) if facts is None else facts, parameters(case))
+
+
+def legal_refresh(case: Case) -> Evaluation:
+    """Re-evaluate and store the denormalised levels and red-line flag on the case."""
+    evaluation = case_evaluation(case)
+    fields = {
+        "legal_level": evaluation.niveau_indicatif.name,
+        "legal_potential": evaluation.niveau_potentiel.name,
+        "red_line": evaluation.niveau_indicatif.name in BLOCKING,
+        "rules_version": default_rule_base().version_label,
+    }
+    Case.objects.filter(pk=case.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    return evaluation
+
+
+def ensure_receivable(case: Case) -> None:
+    """Raise :class:`NotReceivable` if a red line is active (evaluated afresh)."""
+    if legal_refresh(case).niveau_indicatif.name in BLOCKING:
+        raise NotReceivable
+
+
+def grouped_flags(evaluation: Evaluation) -> dict[str, Any]:
+    """Flags for display: red lines first, then by grid question (Q1…Q6), then by level."""
+    flags = [flag.to_json() for flag in evaluation.flags]
+    red = [f for f in flags if f["statut"] == "ACTIF" and f["niveau"] in BLOCKING]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for flag in flags:
+        if flag in red:
+            continue
+        questions = [q for q in flag.get("boussole", []) if q in QUESTION_TITLES] or ["autres"]
+        groups.setdefault(questions[0], []).append(flag)
+    status_rank = {"ACTIF": 0, "A_COMPLETER": 1, "SATISFAIT": 2}
+    for items in groups.values():
+        items.sort(key=lambda f: (LEVEL_ORDER.index(f.get("niveau_potentiel", f["niveau"])),
+                                  status_rank.get(f["statut"], 3), f["id"]))
+    ordered = [(QUESTION_TITLES.get(q, "Autres points"), groups[q])
+               for q in [*QUESTION_TITLES, "autres"] if q in groups]
+    return {"red_lines": red, "groups": ordered,
+            "priority": evaluation.a_completer_en_priorite(),
+            "json": evaluation.to_json()}
+
+
+@transaction.atomic
+def legal_retain(*, case: Case, user: User, retained_level: str, rationale: str = "",
+                 measures: str = "", owner: str = "", review_date: dt.date | None = None
+                 ) -> LegalAssessment:
+    """Record the level the lawyers retain; a level other than the proposal needs a reason."""
+    from boussole.web.cases.services import audit_record
+
+    if retained_level not in {level.name for level in RETAINABLE}:
+        raise ValueError("Niveau inconnu.")
+    evaluation = legal_refresh(case)
+    proposed = evaluation.niveau_indicatif.name
+    rationale = rationale.strip()
+    if retained_level != proposed and not rationale:
+        raise ValueError("Le niveau retenu diffère du niveau proposé par les règles : "
+                         "motivez ce choix.")
+    if proposed in BLOCKING and retained_level not in BLOCKING:
+        raise ValueError("Une ligne rouge de la doctrine est active : elle ne peut pas être "
+                         "écartée par le niveau retenu.")
+    assessment = LegalAssessment.objects.create(
+        case=case, proposed_level=proposed, potential_level=evaluation.niveau_potentiel.name,
+        retained_level=retained_level, rationale=rationale, measures=measures.strip(),
+        owner=owner.strip(), review_date=review_date,
+        rules_version=default_rule_base().version_label, evaluation=evaluation.to_json(),
+        decided_by=user)
+    audit_record(case=case, user=user, action="legal_level_retained", item_id="niveau_juridique",
+                 after={"proposed": proposed, "retained": retained_level,
+                        "rationale": rationale, "rules_version": assessment.rules_version})
+    return assessment
+
+
+def current_assessment(case: Case) -> LegalAssessment | None:
+    return LegalAssessment.objects.filter(case=case).select_related("decided_by").first()
+
+
+def changes_since(assessment: LegalAssessment | None, evaluation: Evaluation
+                  ) -> list[dict[str, Any]]:
+    """What changed between the recorded evaluation and the current one (rules or facts)."""
+    if assessment is None:
+        return []
+    before = {f["id"]: f for f in assessment.evaluation.get("flags", [])}
+    after = {f["id"]: f for f in evaluation.to_json()["flags"]}
+    changes = []
+    for rule_id in sorted(set(before) | set(after)):
+        old, new = before.get(rule_id), after.get(rule_id)
+        if old is None and new is not None:
+            changes.append({"id": rule_id, "change": "nouveau", "after": new})
+        elif new is None and old is not None:
+            changes.append({"id": rule_id, "change": "disparu", "before": old})
+        elif old and new and (old["statut"], old["niveau"]) != (new["statut"], new["niveau"]):
+            changes.append({"id": rule_id, "change": "modifie", "before": old, "after": new})
+    return changes

@@ -1,0 +1,138 @@
+"""The decision memo ("note d'aide à la décision") of a frozen version, in three formats.
+
+The memo is built only from the frozen snapshot, so it says exactly what the elected officials
+decided on. Rendering is done by :mod:`boussole.reports` (no Django there)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from boussole.core.grid import Fact, Question
+from boussole.web.decisions.models import Decision, FileVersion, UnionInformation
+from boussole.web.grids import grid_for
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "html": "text/html; charset=utf-8",
+}
+VERDICTS = {"favorable": "Favorable", "favorable_reserves": "Favorable avec réserves",
+            "defavorable": "Défavorable"}
+DECISIONS = {"valide": "Validé", "valide_sous_conditions": "Validé sous conditions",
+             "ajourne": "Ajourné", "refuse": "Refusé"}
+DELEGATIONS = {"numerique": "Élu·e au numérique", "rh": "Élu·e aux ressources humaines",
+               "thematique": "Vice-président·e de la thématique du projet"}
+DISCLAIMER = ("Outil d'aide à l'instruction : il ne décide pas. Les conclusions relèvent du "
+              "groupe projet, de la Mission protection des données et, in fine, des élus.")
+KEY_ANSWERS = 4
+
+
+def _answer_text(item: Question | Fact, value: Any) -> str:
+    from boussole.web.cases.templatetags.boussole import answer_text
+
+    return str(answer_text(item, value))
+
+
+def memo_data(version: FileVersion) -> dict[str, Any]:
+    """The renderers' input document (see boussole.reports) from a frozen snapshot."""
+    snap = version.snapshot
+    case = version.case
+    grid = grid_for(snap["grid"]["id"], snap["grid"]["version"])
+    answers = {a["item_id"]: a for a in snap.get("answers", [])}
+    opinions = {o["criterion"]: o for o in snap.get("opinions", [])}
+    criteria = []
+    for criterion in grid.criteria:
+        applicable = len(criterion.questions)
+        answered = [q for q in criterion.questions if q.id in answers]
+        key = []
+        for question in answered[:KEY_ANSWERS]:
+            answer = answers[question.id]
+            key.append({"number": question.number, "text": question.text,
+                        "answer": _answer_text(question, answer["value"]),
+                        "justification": answer.get("justification", "")})
+        opinion = opinions.get(criterion.number)
+        criteria.append({
+            "number": criterion.number, "title": criterion.title,
+            "commitments": list(criterion.commitments),
+            "progress": {"answered": len(answered), "applicable": applicable,
+                         "unknown": sum(1 for q in answered if answers[q.id]["value"] == "nsp")},
+            "opinion": None if opinion is None else {
+                "verdict": opinion["verdict"], "verdict_label": VERDICTS.get(opinion["verdict"]),
+                "recommendations": opinion.get("recommendations", ""),
+                "author": (opinion.get("author") or {}).get("name", "")},
+            "key_answers": key,
+        })
+    evaluation = snap.get("legal_evaluation") or {}
+    retained = snap.get("legal_retained") or {}
+    flags = evaluation.get("flags", [])
+    blocking = {"BLOQUANT_LOI", "BLOQUANT_DOCTRINE"}
+    group = snap.get("group_opinion") or {}
+    consulted: dict[str, str] = {}
+    for answer in snap.get("answers", []):
+        person = answer.get("answered_by") or {}
+        if person.get("name"):
+            consulted.setdefault(person["name"], "a répondu à la grille")
+    for opinion in snap.get("opinions", []):
+        person = opinion.get("author") or {}
+        if person.get("name"):
+            consulted[person["name"]] = "a donné un avis sur un critère"
+    decisions = Decision.objects.filter(version=version).select_related("official")
+    union = UnionInformation.objects.filter(case=case).first()
+    footprint = snap.get("footprint") or {}
+    return {
+        "organisation": case.organisation.name,
+        "generated_at": timezone.localtime().isoformat(),
+        "version": {"number": version.number, "frozen_at": version.frozen_at.isoformat(),
+                    "frozen_by": str(version.frozen_by)},
+        "case": {**{k: snap["case"].get(k, "") for k in ("reference", "title", "service",
+                                                           "purpose", "vendor")},
+                 "lead": (snap["case"].get("lead") or {}).get("name", ""),
+                 "state_label": case.get_state_display()},
+        "grid": {"title": grid.title, "version": grid.version},
+        "summary": group.get("summary", ""),
+        "criteria": criteria,
+        "legal": {
+            "level_proposed": evaluation.get("niveau_indicatif", ""),
+            "level_potential": evaluation.get("niveau_potentiel", ""),
+            "level_retained": retained.get("level", ""),
+            "retained_rationale": retained.get("rationale", ""),
+            "retained_by": retained.get("by", ""),
+            "red_lines": [{"id": f["id"], "level": f["niveau"], "explanation": f["explication"],
+                           "references": f.get("references", [])}
+                          for f in flags if f["statut"] == "ACTIF" and f["niveau"] in blocking],
+            "flags": [{"id": f["id"], "level": f["niveau"], "status": f["statut"],
+                       "explanation": f["explication"], "references": f.get("references", []),
+                       "question": (f.get("boussole") or [""])[0]}
+                      for f in flags if f["niveau"] not in blocking or f["statut"] != "ACTIF"],
+            "rules_version": evaluation.get("version_regles", ""),
+        },
+        "footprint": footprint.get("memo") if isinstance(footprint, dict) else None,
+        "no_ai": footprint.get("no_ai") if isinstance(footprint, dict) else None,
+        "group_opinion": {"verdict_label": VERDICTS.get(group.get("verdict", ""), ""),
+                          "recommendations": group.get("recommendations", ""),
+                          "conditions": group.get("conditions", [])},
+        "decisions": [{"delegation_label": DELEGATIONS.get(d.delegation, d.delegation),
+                       "name": str(d.official), "decision_label": DECISIONS[d.decision],
+                       "conditions": d.conditions, "date": d.decided_on.isoformat(),
+                       "reference": d.reference} for d in decisions],
+        "union_information": None if union is None else {
+            "date": union.held_on.isoformat(), "body": union.body,
+            "documents": union.documents, "questions": union.questions},
+        "consulted": [{"name": name, "role": role} for name, role in sorted(consulted.items())],
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def render(version: FileVersion, fmt: str) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of the memo of ``version`` in ``fmt``."""
+    from boussole import reports
+
+    data = memo_data(version)
+    name = f"note-{version.case.reference}-v{version.number}.{fmt}"
+    if fmt == "pdf":
+        return reports.render_memo_pdf(data), FORMATS[fmt], name
+    if fmt == "odt":
+        return reports.render_memo_odt(data), FORMATS[fmt], name
+    return reports.render_memo_html(data).encode("utf-8"), FORMATS[fmt], name

@@ -1,0 +1,141 @@
+"""Reads for the decision path, frozen versions and "my tasks"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+
+from boussole.core import workflow
+from boussole.core.access import OPEN_STATES
+from boussole.web.accounts.models import Role, User
+from boussole.web.cases import selectors as case_selectors
+from boussole.web.cases.legal import current_assessment
+from boussole.web.cases.models import Assignment, Case, Opinion
+from boussole.web.decisions import services
+from boussole.web.decisions.models import (
+    Decision,
+    FileVersion,
+    GroupOpinion,
+    Notification,
+    UnionInformation,
+)
+
+
+def path_context(case: Case, user: User) -> dict[str, Any]:
+    state = services.snapshot(case)
+    transitions = []
+    for transition in workflow.available(state, user.role, user.domain):
+        problems = workflow.guard_problems(
+            transition, workflow.CaseSnapshot(**{**state.__dict__, "has_reason": True}))
+        transitions.append({"t": transition, "problems": problems})
+    version = services.current_version(case)
+    decisions = {d.delegation: d for d in Decision.objects.filter(version=version)
+                 .select_related("official")} if version else {}
+    required = [(code, label, decisions.get(code)) for code, label in
+                (("numerique", "Élu·e au numérique"), ("rh", "Élu·e aux ressources humaines"),
+                 ("thematique", "Vice-président·e de la thématique"))]
+    outcome = workflow.political_outcome({k: v.decision for k, v in decisions.items()})
+    return {
+        "state": state,
+        "transitions": transitions,
+        "stages": [(code, label, code == case.state) for code, label in workflow.STATES.items()
+                   if code not in workflow.CLOSED_STATES and code != "ajourne"],
+        "group_opinion": GroupOpinion.objects.filter(case=case).select_related("author").first(),
+        "opinions": Opinion.objects.filter(case=case).count(),
+        "assessment": current_assessment(case),
+        "versions": list(FileVersion.objects.filter(case=case).select_related("frozen_by")
+                         .order_by("-number")),
+        "required_decisions": required,
+        "outcome": workflow.DECISIONS.get(outcome or "", ""),
+        "union": list(UnionInformation.objects.filter(case=case).select_related("recorded_by")),
+        "can_group_opinion": case.state == "avis_groupe" and user.role in (
+            Role.REFERENT, Role.ADMIN),
+        "can_decide": case.state == "decision" and user.role == Role.ELU,
+        "my_decision": decisions.get(user.delegation) if user.role == Role.ELU else None,
+        "can_union": case.state == "information_syndicale" and user.role in (
+            services.UNION_ROLES),
+    }
+
+
+def _flatten(document: Any, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(document, dict):
+        for key, value in document.items():
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    else:
+        out[prefix] = document
+    return out
+
+
+VOLATILE = ("exported_at", "audit", "version", "case.updated_at")
+
+
+def version_diff(old: FileVersion, new: FileVersion) -> dict[str, list[dict[str, Any]]]:
+    """Differences between two frozen versions: answers, opinions, decisions-relevant parts."""
+    def answers(snapshot: dict[str, Any]) -> dict[str, Any]:
+        return {a["item_id"]: (a["value"], a.get("justification", ""))
+                for a in snapshot.get("answers", [])}
+
+    before, after = answers(old.snapshot), answers(new.snapshot)
+    changed_answers = []
+    for item_id in sorted(set(before) | set(after)):
+        if before.get(item_id) != after.get(item_id):
+            changed_answers.append({"item": item_id, "before": before.get(item_id),
+                                    "after": after.get(item_id)})
+
+    def opinions(snapshot: dict[str, Any]) -> dict[int, Any]:
+        return {o["criterion"]: (o["verdict"], o.get("recommendations", ""))
+                for o in snapshot.get("opinions", [])}
+
+    ob, oa = opinions(old.snapshot), opinions(new.snapshot)
+    changed_opinions = [{"criterion": n, "before": ob.get(n), "after": oa.get(n)}
+                        for n in sorted(set(ob) | set(oa)) if ob.get(n) != oa.get(n)]
+    other = []
+    fb = {k: v for k, v in _flatten({k: v for k, v in old.snapshot.items()
+                                     if k not in ("answers", "opinions", "comments", "evidence")}
+                                    ).items() if not k.startswith(VOLATILE)}
+    fa = {k: v for k, v in _flatten({k: v for k, v in new.snapshot.items()
+                                     if k not in ("answers", "opinions", "comments", "evidence")}
+                                    ).items() if not k.startswith(VOLATILE)}
+    for key in sorted(set(fb) | set(fa)):
+        if fb.get(key) != fa.get(key) and not key.startswith("legal_evaluation.date"):
+            other.append({"field": key, "before": fb.get(key), "after": fa.get(key)})
+    return {"answers": changed_answers, "opinions": changed_opinions, "other": other[:200]}
+
+
+def tasks_for(user: User) -> dict[str, Any]:
+    """What waits for the user: answers, opinions, decisions, reviews; and notifications."""
+    cases = case_selectors.cases_visible_to(user)
+    out: dict[str, Any] = {"answers": [], "opinions": [], "consolidate": [], "decide": [],
+                           "union": [], "drafts": []}
+    for row in case_selectors.my_questions(user):
+        if row["progress"].missing:
+            out["answers"].append(row)
+    if user.role == Role.REFERENT:
+        assigned = Assignment.objects.filter(user=user, case__in=cases.filter(
+            state__in=OPEN_STATES | {"avis_groupe"})).select_related("case")
+        given = set(Opinion.objects.filter(case__in=[a.case_id for a in assigned])
+                    .values_list("case_id", "criterion"))
+        out["opinions"] = [a for a in assigned if (a.case_id, a.criterion) not in given]
+        if user.domain == "numerique":
+            out["consolidate"] = list(cases.filter(state__in=["avis_groupe", "en_instruction"])
+                                      .annotate(n=Count("opinions")).filter(
+                Q(state="avis_groupe") | Q(n__gte=7)))
+    if user.role == Role.ELU:
+        waiting = list(cases.filter(state="decision"))
+        latest: dict[int, int] = {}
+        for case_id, number in FileVersion.objects.filter(case__in=waiting).values_list(
+                "case_id", "number"):
+            latest[case_id] = max(number, latest.get(case_id, 0))
+        done = set(Decision.objects.filter(case__in=waiting, delegation=user.delegation)
+                   .values_list("case_id", "version__number"))
+        out["decide"] = [c for c in waiting if (c.pk, latest.get(c.pk)) not in done]
+    if user.role in (Role.PORTEUR, Role.ADMIN, Role.REPRESENTANT_PERSONNEL):
+        out["union"] = list(cases.filter(state="information_syndicale"))
+    if user.role == Role.PORTEUR:
+        out["drafts"] = list(cases.filter(state="brouillon", lead=user))
+    out["notifications"] = list(Notification.objects.filter(user=user, read_at__isnull=True)
+                                .select_related("case")[:50])
+    out["count"] = sum(len(v) for k, v in out.items() if isinstance(v, list))
+    return out

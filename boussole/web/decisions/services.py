@@ -1,0 +1,256 @@
+"""Writes on the decision path. Each one checks the workflow's roles and guards (in the core),
+re-evaluates the red lines, audits, and notifies the people whose turn it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+
+from boussole.core import workflow
+from boussole.web.accounts.models import Role, User
+from boussole.web.cases.legal import current_assessment, legal_refresh
+from boussole.web.cases.models import Case, Opinion
+from boussole.web.cases.services import audit_record, case_move
+from boussole.web.decisions.models import (
+    Decision,
+    FileVersion,
+    GroupOpinion,
+    Notification,
+    UnionInformation,
+)
+
+
+class WorkflowRefused(Exception):
+    """The move or record is not allowed now; ``problems`` say why, in French."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(" ".join(problems))
+
+
+def current_version(case: Case) -> FileVersion | None:
+    return FileVersion.objects.filter(case=case).order_by("-number").first()
+
+
+def snapshot(case: Case) -> workflow.CaseSnapshot:
+    """What the workflow guards need, read from the database (red lines evaluated afresh)."""
+    version = current_version(case)
+    decisions: dict[str, str] = {}
+    if version is not None:
+        decisions = dict(Decision.objects.filter(version=version)
+                         .values_list("delegation", "decision"))
+    group = GroupOpinion.objects.filter(case=case).values_list("verdict", flat=True).first()
+    legal_refresh(case)
+    return workflow.CaseSnapshot(
+        state=case.state,
+        opinions=dict(Opinion.objects.filter(case=case).values_list("criterion", "verdict")),
+        red_line=case.red_line,
+        legal_level_retained=current_assessment(case) is not None,
+        group_verdict=group,
+        decisions=decisions,
+        union_information=UnionInformation.objects.filter(case=case).exists(),
+        has_reason=False,
+    )
+
+
+def freeze(case: Case, user: User) -> FileVersion:
+    """Freeze the whole file as a new version (evidence files by their hash, not their bytes)."""
+    from boussole.web.cases.exchange import case_export
+    from boussole.web.cases.legal import case_evaluation
+
+    document = case_export(case)
+    for piece in document.get("evidence", []):
+        piece.pop("content_base64", None)
+    document["legal_evaluation"] = case_evaluation(case).to_json()
+    assessment = current_assessment(case)
+    document["legal_retained"] = None if assessment is None else {
+        "level": assessment.retained_level, "proposed": assessment.proposed_level,
+        "rationale": assessment.rationale, "measures": assessment.measures,
+        "by": str(assessment.decided_by), "at": assessment.decided_at.isoformat(),
+        "rules_version": assessment.rules_version}
+    group = GroupOpinion.objects.filter(case=case).first()
+    document["group_opinion"] = None if group is None else {
+        "verdict": group.verdict, "summary": group.summary,
+        "recommendations": group.recommendations, "conditions": group.condition_list,
+        "author": str(group.author)}
+    document["footprint"] = _footprint_snapshot(case)
+    latest = current_version(case)
+    number = (latest.number if latest else 0) + 1
+    document["version"] = number
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False, default=str)
+    version = FileVersion.objects.create(
+        case=case, number=number, snapshot=json.loads(text), frozen_by=user,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    audit_record(case=case, user=user, action="version_frozen", item_id=f"version:{number}",
+                 after={"version": number, "sha256": version.sha256})
+    return version
+
+
+def _footprint_snapshot(case: Case) -> Any:
+    """The criterion-5 and criterion-7 results, when the footprint module has them."""
+    from django.apps import apps
+
+    if not apps.is_installed("boussole.web.footprint"):
+        return None
+    from boussole.web.footprint import selectors as footprint_selectors
+
+    getter = getattr(footprint_selectors, "snapshot_for_case", None)
+    return getter(case) if callable(getter) else None
+
+
+def notify(case: Case, users: list[User], message: str, url: str) -> None:
+    """In-app notification, and an e-mail through Django's mail settings."""
+    recipients = {u.pk: u for u in users if u.is_active}
+    Notification.objects.bulk_create(
+        [Notification(user=u, case=case, message=message[:300], url=url)
+         for u in recipients.values()])
+    emails = [u.email for u in recipients.values() if u.email]
+    if emails:
+        send_mail(subject=f"[Boussole] {case.reference} — {message}"[:200],
+                  message=f"{message}\n\n{case.title}\n{url}",
+                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=emails,
+                  fail_silently=True)
+
+
+def _org_users(case: Case, **filters: Any) -> list[User]:
+    return list(User.objects.filter(organisation_id=case.organisation_id, is_active=True,
+                                    **filters))
+
+
+def _whose_turn(case: Case, state: str) -> tuple[list[User], str]:
+    if state == "en_instruction":
+        people = list(User.objects.filter(assignments__case=case).distinct()) or _org_users(
+            case, role=Role.REFERENT)
+        return people, "Le dossier est en instruction : vos réponses et avis sont attendus."
+    if state == "avis_groupe":
+        return _org_users(case, role=Role.REFERENT, domain="numerique"), (
+            "Tous les critères ont un avis : l'avis du groupe est à consolider.")
+    if state == "decision":
+        return _org_users(case, role=Role.ELU), "Le dossier vous est transmis pour décision."
+    if state == "information_syndicale":
+        return ([case.lead, *_org_users(case, role=Role.REPRESENTANT_PERSONNEL)],
+                "Le dossier est validé : l'information des organisations syndicales est à "
+                "organiser.")
+    return [case.lead], f"Le dossier passe à l'étape « {workflow.STATES[state]} »."
+
+
+@transaction.atomic
+def transition_apply(*, case: Case, user: User, code: str, reason: str = "") -> Case:
+    """Take a workflow transition, if the user's role and every guard allow it. ``case`` is
+    updated in place."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    case.state, case.red_line = locked.state, locked.red_line
+    state = snapshot(case)
+    reason = reason.strip()
+    state = workflow.CaseSnapshot(**{**state.__dict__, "has_reason": bool(reason)})
+    problems = workflow.check(code, state, user.role, user.domain)
+    if user.organisation_id != case.organisation_id:
+        problems = ["Dossier d'une autre organisation."]
+    if problems:
+        raise WorkflowRefused(problems)
+    transition = workflow.TRANSITIONS[code]
+    if code == "transmettre_elus":
+        freeze(case, user)
+    case_move(case=case, user=user, state=transition.target,
+              note=reason or transition.label)
+    people, message = _whose_turn(case, transition.target)
+    notify(case, [p for p in people if p.pk != user.pk], message,
+           reverse("decisions:path", args=[case.pk]))
+    return case
+
+
+@transaction.atomic
+def group_opinion_record(*, case: Case, user: User, verdict: str, summary: str = "",
+                         recommendations: str = "", conditions: str = "") -> GroupOpinion:
+    if case.state != "avis_groupe":
+        raise WorkflowRefused(["L'avis du groupe se consolide à l'étape « Avis du groupe »."])
+    if not (user.role == Role.ADMIN or (user.role == Role.REFERENT)):
+        raise WorkflowRefused(["Seuls les membres du groupe d'experts consolident l'avis."])
+    legal_refresh(case)
+    problem = workflow.can_record_group_opinion(verdict, case.red_line)
+    if problem:
+        raise WorkflowRefused([problem])
+    if verdict != "favorable" and not recommendations.strip():
+        raise WorkflowRefused(["Un avis avec réserves ou défavorable doit être motivé."])
+    before = GroupOpinion.objects.filter(case=case).values(
+        "verdict", "summary", "recommendations", "conditions").first()
+    opinion, _created = GroupOpinion.objects.update_or_create(case=case, defaults={
+        "verdict": verdict, "summary": summary.strip(),
+        "recommendations": recommendations.strip(), "conditions": conditions.strip(),
+        "author": user})
+    audit_record(case=case, user=user, action="group_opinion_recorded", item_id="avis_groupe",
+                 before=before, after={"verdict": verdict, "summary": opinion.summary,
+                                       "recommendations": opinion.recommendations,
+                                       "conditions": opinion.conditions})
+    return opinion
+
+
+@transaction.atomic
+def decision_record(*, case: Case, user: User, decision: str, decided_on: dt.date,
+                    conditions: str = "", reference: str = "") -> Decision:
+    """An elected official records their decision on the frozen version."""
+    if user.role != Role.ELU or user.organisation_id != case.organisation_id:
+        raise WorkflowRefused(["Seul·e un·e élu·e désigné·e de l'organisation décide."])
+    if case.state != "decision":
+        raise WorkflowRefused(["Le dossier n'est pas soumis à la décision des élus."])
+    version = current_version(case)
+    if version is None:
+        raise WorkflowRefused(["Aucune version figée du dossier n'a été transmise."])
+    legal_refresh(case)
+    problem = workflow.can_record_decision(decision, case.red_line)
+    if problem:
+        raise WorkflowRefused([problem])
+    if decision == "valide_sous_conditions" and not conditions.strip():
+        raise WorkflowRefused(["Précisez les conditions de la validation."])
+    before = Decision.objects.filter(version=version, delegation=user.delegation).values(
+        "decision", "conditions", "decided_on", "reference").first()
+    record, _created = Decision.objects.update_or_create(
+        version=version, delegation=user.delegation, defaults={
+            "case": case, "official": user, "decision": decision,
+            "conditions": conditions.strip(), "decided_on": decided_on,
+            "reference": reference.strip()})
+    audit_record(case=case, user=user, action="decision_recorded",
+                 item_id=f"decision:{user.delegation}", before=before,
+                 after={"decision": decision, "conditions": record.conditions,
+                        "decided_on": decided_on.isoformat(), "reference": record.reference,
+                        "version": version.number})
+    outcome = workflow.political_outcome(dict(
+        Decision.objects.filter(version=version).values_list("delegation", "decision")))
+    if outcome is not None:
+        notify(case, [*_org_users(case, role=Role.REFERENT, domain="numerique"), case.lead],
+               f"Les élus ont rendu leur décision : {workflow.DECISIONS[outcome]}.",
+               reverse("decisions:path", args=[case.pk]))
+    return record
+
+
+UNION_ROLES = {Role.PORTEUR, Role.ADMIN, Role.REFERENT}
+
+
+@transaction.atomic
+def union_information_record(*, case: Case, user: User, held_on: dt.date, body: str,
+                             documents: str, questions: str = "", answers: str = ""
+                             ) -> UnionInformation:
+    if user.role not in UNION_ROLES or user.organisation_id != case.organisation_id:
+        raise WorkflowRefused(["Votre rôle ne permet pas d'enregistrer l'information "
+                               "syndicale."])
+    if case.state != "information_syndicale":
+        raise WorkflowRefused(["L'information syndicale s'enregistre après la validation "
+                               "par les élus."])
+    if not body.strip() or not documents.strip():
+        raise WorkflowRefused(["Indiquez l'instance et les documents présentés."])
+    record = UnionInformation.objects.create(
+        case=case, held_on=held_on, body=body.strip(), documents=documents.strip(),
+        questions=questions.strip(), answers=answers.strip(), recorded_by=user)
+    audit_record(case=case, user=user, action="union_information_recorded",
+                 item_id="information_syndicale",
+                 after={"held_on": held_on.isoformat(), "body": record.body,
+                        "documents": record.documents, "questions": record.questions,
+                        "answers": record.answers})
+    return record

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from boussole.web.decisions import views
+
+app_name = "decisions"
+
+urlpatterns = [
+    path("cas/<int:pk>/parcours/", views.path, name="path"),
+    path("cas/<int:pk>/parcours/<str:code>/", views.transition, name="transition"),
+    path("cas/<int:pk>/avis-du-groupe/", views.group_opinion, name="group_opinion"),
+    path("cas/<int:pk>/decision/", views.decision, name="decision"),
+    path("cas/<int:pk>/information-syndicale/", views.union_information, name="union"),
+    path("cas/<int:pk>/versions/<int:number>/", views.version, name="version"),
+    path("cas/<int:pk>/versions/<int:number>/note.<str:fmt>", views.memo, name="memo"),
+    path("taches/", views.tasks, name="tasks"),
+    path("notifications/<int:notification_id>/lue/", views.notification_read,
+         name="notification_read"),
+]

@@ -1,0 +1,167 @@
+"""The decision path of a case, frozen versions and their memo, and "my tasks"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from boussole.core import workflow
+from boussole.web.accounts.models import User
+from boussole.web.cases import selectors
+from boussole.web.cases.views import _user
+from boussole.web.decisions import selectors as dselectors
+from boussole.web.decisions import services
+from boussole.web.decisions.models import (
+    FileVersion,
+    GroupVerdict,
+    Notification,
+    PoliticalDecision,
+)
+from boussole.web.grids import grid_for
+
+
+def _date(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+@login_required
+def path(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    return render(request, "decisions/path.html", {
+        "case": case, "grid": grid_for(case.grid_id, case.grid_version),
+        **dselectors.path_context(case, user),
+        "verdicts": GroupVerdict.choices, "decisions_choices": PoliticalDecision.choices,
+        "today": dt.date.today().isoformat(),
+    })
+
+
+def _refused(request: HttpRequest, exc: services.WorkflowRefused) -> None:
+    for problem in exc.problems:
+        messages.error(request, problem)
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    try:
+        services.transition_apply(case=case, user=user, code=code,
+                                  reason=request.POST.get("reason", ""))
+        messages.success(request, _("Étape enregistrée : %(label)s.")
+                         % {"label": workflow.TRANSITIONS[code].label})
+    except services.WorkflowRefused as exc:
+        _refused(request, exc)
+    return redirect("decisions:path", case.pk)
+
+
+@login_required
+@require_POST
+def group_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    try:
+        services.group_opinion_record(
+            case=case, user=user, verdict=request.POST.get("verdict", ""),
+            summary=request.POST.get("summary", ""),
+            recommendations=request.POST.get("recommendations", ""),
+            conditions=request.POST.get("conditions", ""))
+        messages.success(request, _("Avis du groupe enregistré."))
+    except services.WorkflowRefused as exc:
+        _refused(request, exc)
+    return redirect("decisions:path", case.pk)
+
+
+@login_required
+@require_POST
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    day = _date(request.POST.get("decided_on", ""))
+    try:
+        if day is None:
+            raise services.WorkflowRefused([_("Date de la décision invalide (AAAA-MM-JJ).")])
+        services.decision_record(case=case, user=user, decision=request.POST.get("decision", ""),
+                                 decided_on=day, conditions=request.POST.get("conditions", ""),
+                                 reference=request.POST.get("reference", ""))
+        messages.success(request, _("Votre décision est enregistrée."))
+    except services.WorkflowRefused as exc:
+        _refused(request, exc)
+    return redirect("decisions:path", case.pk)
+
+
+@login_required
+@require_POST
+def union_information(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    day = _date(request.POST.get("held_on", ""))
+    try:
+        if day is None:
+            raise services.WorkflowRefused([_("Date invalide (AAAA-MM-JJ).")])
+        services.union_information_record(
+            case=case, user=user, held_on=day, body=request.POST.get("body", ""),
+            documents=request.POST.get("documents", ""),
+            questions=request.POST.get("questions", ""),
+            answers=request.POST.get("answers", ""))
+        messages.success(request, _("Information syndicale enregistrée."))
+    except services.WorkflowRefused as exc:
+        _refused(request, exc)
+    return redirect("decisions:path", case.pk)
+
+
+@login_required
+def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    frozen = get_object_or_404(FileVersion, case=case, number=number)
+    previous = FileVersion.objects.filter(case=case, number=number - 1).first()
+    return render(request, "decisions/version.html", {
+        "case": case, "grid": grid_for(case.grid_id, case.grid_version), "version": frozen,
+        "previous": previous,
+        "diff": dselectors.version_diff(previous, frozen) if previous else None})
+
+
+@login_required
+def memo(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpResponse:
+    from boussole.web.decisions import memo as memo_module
+
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    frozen = get_object_or_404(FileVersion, case=case, number=number)
+    if fmt not in memo_module.FORMATS:
+        raise Http404
+    content, content_type, filename = memo_module.render(frozen, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if fmt == "html" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@login_required
+def tasks(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(request, "decisions/tasks.html", {"tasks": dselectors.tasks_for(user)})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    user: User = _user(request)
+    note = get_object_or_404(Notification, user=user, pk=notification_id)
+    if note.read_at is None:
+        note.read_at = dt.datetime.now(dt.UTC)
+        note.save(update_fields=["read_at"])
+    return redirect(note.url or "decisions:tasks")
+
+

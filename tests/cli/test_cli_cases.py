@@ -1,0 +1,110 @@
+"""The ``boussole case`` commands, run as a user would: as subprocesses on a fresh SQLite base."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DEMO = "nantes-metropole-demo"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A data directory with the demonstration data (6 cases), shared by this module."""
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    environment["BOUSSOLE_DATA_DIR"] = str(tmp_path_factory.mktemp("boussole-data"))
+    demo = run("demo", env=environment)
+    assert demo.returncode == 0, demo.stderr
+    return environment
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "boussole", *args], capture_output=True,
+                          text=True, timeout=300, check=False, env=env)
+
+
+def case_list(env: dict[str, str]) -> list[dict[str, Any]]:
+    result = run("case", "list", "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    rows: list[dict[str, Any]] = json.loads(result.stdout)
+    return rows
+
+
+def test_list_export_import(env: dict[str, str], tmp_path: Path) -> None:
+    cases = case_list(env)
+    assert len(cases) == 6
+    for row in cases:
+        assert {"id", "title", "organisation", "state", "reference", "grid"} <= set(row)
+        assert row["organisation"] == DEMO and row["grid"] == "boussole-nantes@1"
+    text = run("case", "list", "--organisation", DEMO, env=env)
+    assert text.returncode == 0 and len(text.stdout.splitlines()) == 6
+
+    source = next(row for row in cases if row["state"] == "en_instruction")
+    exported = run("case", "export", str(source["id"]), env=env)
+    assert exported.returncode == 0, exported.stderr
+    document = json.loads(exported.stdout)
+    assert document["format"] == "boussole-case/1"
+    assert document["case"]["title"] == source["title"]
+    assert "é" in exported.stdout  # ensure_ascii=False: readable French
+    path = tmp_path / "dossier.json"
+    path.write_text(exported.stdout, encoding="utf-8")
+
+    imported = run("case", "import", str(path), "--organisation", DEMO, env=env)
+    assert imported.returncode == 0, imported.stderr
+    assert "Dossier importé : n° " in imported.stdout
+    assert "nouvelle référence" in imported.stderr  # the reference was taken
+    after = case_list(env)
+    assert len(after) == 7
+    new = next(row for row in after if row["id"] not in {c["id"] for c in cases})
+    assert new["title"] == source["title"] and new["state"] == source["state"]
+    assert new["reference"] != source["reference"] and new["reference"] in imported.stdout
+    again = json.loads(run("case", "export", str(new["id"]), env=env).stdout)
+    assert len(again["answers"]) == len(document["answers"])
+    assert again["audit"][-1]["action"] == "case_imported"
+
+    # A malformed file: French report naming the file and the place, nothing imported.
+    document["answers"][2]["value"] = {"pas": "une réponse"}
+    document["case"]["state"] = "termine"
+    broken = tmp_path / "dossier-abime.json"
+    broken.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    result = run("case", "import", str(broken), "--organisation", DEMO, env=env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "dossier-abime.json : document invalide (2 problèmes)" in result.stderr
+    assert "answers[2].value : réponse invalide" in result.stderr
+    assert "case.state : étape « termine » inconnue" in result.stderr
+    assert "Aucune donnée n'a été importée." in result.stderr
+    assert len(case_list(env)) == 7
+
+    syntax = tmp_path / "syntaxe.json"
+    syntax.write_text('{"format": "boussole-case/1",', encoding="utf-8")
+    result = run("case", "import", str(syntax), "--organisation", DEMO, env=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "syntaxe.json" in result.stderr and "JSON invalide (ligne 1" in result.stderr
+    assert len(case_list(env)) == 7
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("case", "export", "9999"), "dossier n° 9999 introuvable"),
+    (("case", "export", "abc"), "identifiant de dossier invalide : « abc »"),
+    (("case", "list", "--organisation", "inconnue"), "organisation « inconnue » introuvable"),
+    (("case", "import", "absent.json", "--organisation", "inconnue"),
+     "organisation « inconnue » introuvable"),
+    (("case", "import", "absent.json", "--organisation", DEMO, "--user", "personne"),
+     "aucun compte actif « personne »"),
+    (("case", "import", "absent.json", "--organisation", DEMO),
+     "absent.json : document invalide (1 problème)\n  - (racine du document) : fichier "
+     "introuvable."),
+])
+def test_errors_are_french_and_exit_2(env: dict[str, str], args: tuple[str, ...],
+                                      expected: str) -> None:
+    result = run(*args, env=env)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,143 @@
+"""`boussole rules evaluate|lint`, run as a user would: a subprocess, no Django."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .support import SCENARIOS, load_yaml, scenario_input
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+
+def sc04_document() -> str:
+    """The full SC04 fact sheet (§8.0 defaults + deviations), as YAML."""
+    facts, params = scenario_input(load_yaml(SCENARIOS / "SC04.yaml"))
+    return yaml.safe_dump({"faits": facts, "parametres": params}, allow_unicode=True)
+
+
+def boussole(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "boussole", "rules", *args], cwd=ROOT,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120,
+                          check=False)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+def test_evaluate_yaml(tmp_path: Path) -> None:
+    path = write(tmp_path, "sc04.yaml", sc04_document())
+    result = boussole("evaluate", str(path), "--date", "2026-11-30")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert {"niveau_indicatif", "niveau_potentiel", "version_regles", "flags"} <= set(payload)
+    assert payload["niveau_indicatif"] == "ELEVE"
+    assert payload["niveau_potentiel"] == "ELEVE"
+    assert payload["version_regles"].startswith("2026.11.30-1+")
+    assert payload["date_evaluation"] == "2026-11-30"
+    flags = {flag["id"]: flag for flag in payload["flags"]}
+    for flag in payload["flags"]:
+        assert {"id", "statut", "niveau", "famille", "explication", "references",
+                "pourquoi"} <= set(flag)
+        assert all(isinstance(reference, str) for reference in flag["references"])
+        assert flag["statut"] in {"ACTIF", "A_COMPLETER", "SATISFAIT"}
+    assert flags["DEC-02"]["pourquoi"] == {"decision": "aide", "controle_humain": "partiel"}
+    assert flags["DEC-05"]["statut"] == "A_COMPLETER"
+    assert "é" in result.stdout  # not ASCII-escaped
+
+
+def test_evaluate_json(tmp_path: Path) -> None:
+    document = {"faits": {"est_ia": "oui", "biometrie": ["verification"]}}
+    path = write(tmp_path, "fiche.json", json.dumps(document))
+    result = boussole("evaluate", str(path))
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["niveau_indicatif"] == "BLOQUANT_DOCTRINE"
+    assert payload["flags"][0]["id"] == "BIO-01"
+
+
+def test_evaluate_date_changes_only_annotations(tmp_path: Path) -> None:
+    path = write(tmp_path, "sc04.yaml", sc04_document())
+    early = json.loads(boussole("evaluate", str(path), "--date", "2026-01-01").stdout)
+    late = json.loads(boussole("evaluate", str(path), "--date", "2031-01-01").stdout)
+    summary = [(f["id"], f["statut"], f["niveau"]) for f in early["flags"]]
+    assert summary == [(f["id"], f["statut"], f["niveau"]) for f in late["flags"]]
+    hr01 = {f["id"]: f for f in early["flags"]}["HR-01"]
+    assert "Exigible à compter du 2 décembre 2027" in hr01["annotations"][0]
+
+
+@pytest.mark.parametrize(("text", "fragments"), [
+    ("faits: {inconnu: oui}\n", ["faits.inconnu", "fait inconnu « inconnu »"]),
+    ("faits: {biometrie: [aucune, faciale]}\n",
+     ["faits.biometrie[1]", "option inconnue « faciale »"]),
+    ("faits: {securite: {dict: {C: haut}}}\n",
+     ["faits.securite.dict.C", "un entier de 1 à 4 est attendu"]),
+    ("faits: {est_ia: [oui]}\n", ["faits.est_ia", "une réponse parmi oui, non ou nsp"]),
+    ("faits: {est_ia: oui}\nparametres: {effectif: 3}\n",
+     ["parametres.effectif", "paramètre inconnu"]),
+    ("faits: {est_ia: oui\n", ["YAML invalide"]),
+    ("- une liste\n", ["un objet {faits: …, parametres: …} est attendu"]),
+])
+def test_evaluate_invalid_documents(tmp_path: Path, text: str, fragments: list[str]) -> None:
+    path = write(tmp_path, "fiche.yaml", text)
+    assert_refused(boussole("evaluate", str(path)), str(path), "document invalide", *fragments)
+
+
+def test_evaluate_invalid_json(tmp_path: Path) -> None:
+    path = write(tmp_path, "fiche.json", '{"faits": {"est_ia": "oui",}}')
+    assert_refused(boussole("evaluate", str(path)), "JSON invalide", "ligne 1")
+
+
+def test_evaluate_missing_file(tmp_path: Path) -> None:
+    missing = tmp_path / "absent.yaml"
+    assert_refused(boussole("evaluate", str(missing)), "fichier introuvable", str(missing))
+
+
+def test_evaluate_bad_date(tmp_path: Path) -> None:
+    path = write(tmp_path, "fiche.yaml", "faits: {}\n")
+    assert_refused(boussole("evaluate", str(path), "--date", "30/11/2026"), "date invalide")
+
+
+def test_lint_bundled_base() -> None:
+    result = boussole("lint")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "73 règles, 31 prédicats dérivés : aucune erreur."
+
+
+def test_lint_broken_base(tmp_path: Path) -> None:
+    from boussole.core.rules import default_rules_dir
+
+    directory = tmp_path / "regles"
+    shutil.copytree(default_rules_dir(), directory)
+    rules = directory / "regles.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace(
+        "declencheur: {eq: [decision, automatique]}", "declencheur: {eq: [decisoin, automatique]}"
+    ), encoding="utf-8")
+    assert_refused(boussole("lint", "--rules", str(directory)),
+                   "regles.DEC-01.declencheur.eq[0] : fait inconnu « decisoin »")
+    assert_refused(boussole("lint", "--rules", str(tmp_path / "nulle-part")),
+                   "dossier introuvable")
+
+
+def test_rules_without_subcommand_prints_help() -> None:
+    result = boussole()
+    assert result.returncode == 2
+    assert "evaluate" in result.stderr and "lint" in result.stderr

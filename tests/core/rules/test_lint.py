@@ -1,0 +1,198 @@
+"""The rule-base linter: every reference is checked, problems are reported in French."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from boussole.core.errors import InvalidDocument
+from boussole.core.rules import default_rules_dir, load_default_catalogue, load_rule_base
+from boussole.core.rules.facts import load_yaml
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def copy_base(tmp_path: Path) -> Path:
+    target = tmp_path / "regles"
+    shutil.copytree(default_rules_dir(), target)
+    return target
+
+
+def mutate(tmp_path: Path, file: str, change: Mutation) -> Path:
+    directory = copy_base(tmp_path)
+    path = directory / file
+    data = load_yaml(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return directory
+
+
+def rule(data: dict[str, Any], rule_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(r for r in data["regles"] if r["id"] == rule_id)
+    return found
+
+
+def derived(data: dict[str, Any], derived_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(d for d in data["derives"] if d["id"] == derived_id)
+    return found
+
+
+def rejected(directory: Path) -> str:
+    with pytest.raises(InvalidDocument) as caught:
+        load_rule_base(directory, catalogue=load_default_catalogue())
+    report = caught.value.report()
+    assert "document invalide" in report
+    return report
+
+
+def test_bundled_rule_base_is_clean() -> None:
+    base = load_rule_base()
+    assert len(base.rules) == 73
+    assert base.version == "2026.11.30-1"
+    assert base.veille_juridique == "2026-11-30"
+
+
+def test_a_copy_of_the_bundled_base_loads(tmp_path: Path) -> None:
+    base = load_rule_base(copy_base(tmp_path), catalogue=load_default_catalogue())
+    assert len(base.rules) == 73 and len(base.derived) == 31
+
+
+def test_unknown_fact(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        rule(data, "DEC-01")["declencheur"] = {"eq": ["decisoin", "automatique"]}
+
+    report = rejected(mutate(tmp_path, "regles.yaml", change))
+    assert "regles.DEC-01.declencheur.eq[0] : fait inconnu « decisoin »" in report
+
+
+def test_unknown_option(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        rule(data, "BIO-03")["declencheur"] = {"in": ["base_visage", "biometrie"]}
+
+    report = rejected(mutate(tmp_path, "regles.yaml", change))
+    assert "option inconnue « base_visage » pour le fait « biometrie »" in report
+    assert "regles.BIO-03.declencheur.in[0]" in report
+
+
+def test_unknown_option_in_a_derived_predicate(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        derived(data, "DECISION")["definition"] = {"inter": ["decision", ["aide", "auto"]]}
+
+    report = rejected(mutate(tmp_path, "derives.yaml", change))
+    assert "derives.DECISION.definition.inter[1][1] : option inconnue « auto »" in report
+
+
+def test_unknown_rule_reference(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        rule(data, "BIO-06")["declencheur"] = {
+            "all": [{"in": ["emotions", "biometrie"]}, {"not": {"rule": "BIO-99"}}]
+        }
+
+    report = rejected(mutate(tmp_path, "regles.yaml", change))
+    assert "règle inconnue « BIO-99 »" in report
+
+
+def test_unknown_parameter(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        rule(data, "DEC-04")["declencheur"] = {
+            "all": ["DECISION", {"ge": [{"param": "effectif"}, 50]}]
+        }
+
+    report = rejected(mutate(tmp_path, "regles.yaml", change))
+    assert "paramètre inconnu « effectif »" in report
+
+
+def test_unknown_derived_predicate_or_yes_no_fact(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        rule(data, "TR-05")["declencheur"] = "IA_GENERATIVE"
+
+    report = rejected(mutate(tmp_path, "regles.yaml", change))
+    assert "référence inconnue « IA_GENERATIVE » (ni prédicat dérivé, ni fait oui/non)" in report
+
+
+def test_cycle_between_rules(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        rule(data, "HR-01")["declencheur"] = {"all": ["IA", {"rule": "HR-04"}]}
+
+    report = rejected(mutate(tmp_path, "regles.yaml", change))
+    assert "cycle de références : HR-01 → HR-04 → HR-01" in report or (
+        "cycle de références : HR-04 → HR-01 → HR-04" in report)
+
+
+def test_cycle_between_derived_predicates(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        derived(data, "IA")["definition"] = {"all": [{"eq": ["est_ia", "oui"]}, "PERSO"]}
+        derived(data, "PERSO")["definition"] = {"all": [{"eq": ["donnees_perso", "oui"]}, "IA"]}
+
+    report = rejected(mutate(tmp_path, "derives.yaml", change))
+    assert "cycle de références" in report
+
+
+def test_duplicate_rule_id(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["regles"].append(dict(rule(data, "GEN-03")))
+
+    assert "règle « GEN-03 » définie deux fois" in rejected(mutate(tmp_path, "regles.yaml", change))
+
+
+def test_unknown_operator_and_missing_fields(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        rule(data, "GEN-01")["declencheur"] = {"egal": ["est_ia", "non"]}
+        rule(data, "GEN-02")["explication_fr"] = "Sans point final"
+        rule(data, "GEN-03")["references"] = [{"texte": "Boussole", "url": "nulle part"}]
+        rule(data, "GEN-04")["niveau"] = "CRITIQUE"
+
+    report = rejected(mutate(tmp_path, "regles.yaml", change))
+    assert "opérateur inconnu « egal »" in report
+    assert "l'explication doit se terminer par un point" in report
+    assert "adresse http(s) de la référence attendue" in report
+    assert "niveau inconnu « CRITIQUE »" in report
+
+
+def test_type_mismatches(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        rule(data, "CYB-03")["declencheur"] = {"ge": ["hebergement", 3]}
+        rule(data, "GDPR-03")["declencheur"] = "volume"
+
+    report = rejected(mutate(tmp_path, "regles.yaml", change))
+    assert "« ge » ne s'applique qu'aux échelles, pas à « hebergement »" in report
+    assert "le fait « volume » n'est pas de type oui/non" in report
+
+
+def test_second_pass_rules_must_be_info(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        rule(data, "GEN-04")["niveau"] = "ELEVE"
+
+    assert "doit être de niveau INFO" in rejected(mutate(tmp_path, "regles.yaml", change))
+
+
+def test_parameter_values_are_typed(tmp_path: Path) -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["parametres"][0]["valeur"] = "beaucoup"
+
+    assert "parametres.effectif_etp.valeur : un entier positif est attendu" in rejected(
+        mutate(tmp_path, "parametres.yaml", change))
+
+
+def test_unreadable_yaml(tmp_path: Path) -> None:
+    directory = copy_base(tmp_path)
+    (directory / "derives.yaml").write_text("derives: [\n", encoding="utf-8")
+    assert "YAML invalide" in rejected(directory)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    directory = copy_base(tmp_path)
+    (directory / "parametres.yaml").unlink()
+    assert "lecture impossible" in rejected(directory)
+
+
+def test_rules_are_checked_against_the_catalogue_they_are_given(tmp_path: Path) -> None:
+    catalogue = {k: v for k, v in load_default_catalogue().items() if k != "croisement"}
+    with pytest.raises(InvalidDocument) as caught:
+        load_rule_base(copy_base(tmp_path), catalogue=catalogue)
+    assert "référence inconnue « croisement »" in caught.value.report()
