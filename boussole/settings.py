@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "axes",
     "boussole.web.accounts",
     "boussole.web.cases",
-    "boussole.web.footprint",
     "boussole.web.decisions",
 ]
 
