@@ -68,6 +68,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
+    _prepare_data_dir()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["boussole manage", *args.args])

@@ -315,6 +315,10 @@ def create_demo() -> str:
     organisation = Organisation.objects.create(
         name="Nantes Métropole (démonstration)", slug=DEMO_SLUG, headcount_fte=7000)
     people: dict[str, User] = {}
+    # Argon2 is slow on purpose: the demo accounts share one password, so hash it once.
+    from django.contrib.auth.hashers import make_password
+
+    password = make_password(DEMO_PASSWORD)
     for login, first, last, role, scope, job in PEOPLE:
         user = User(username=login, first_name=first, last_name=last, role=role,
                     organisation=organisation, job_title=job,
@@ -323,7 +327,7 @@ def create_demo() -> str:
             user.domain = scope
         elif role == Role.ELU:
             user.delegation = scope
-        user.set_password(DEMO_PASSWORD)
+        user.password = password
         user.save()
         people[login] = user
     for demo in CASES:
