@@ -135,8 +135,9 @@ def test_red_line_blocks_favourable_paths_everywhere(people: dict[str, User],
     response = client.post(f"/cas/{case.pk}/avis-du-groupe/", {"verdict": "favorable"},
                            follow=True)
     assert "ligne rouge" in response.content.decode()
-    assert not hasattr(Case.objects.get(pk=case.pk), "group_opinion") or not (
-        Case.objects.get(pk=case.pk).group_opinion.verdict == "favorable")
+    from boussole.web.decisions.models import GroupOpinion
+
+    assert not GroupOpinion.objects.filter(case=case, verdict="favorable").exists()
     wf.group_opinion_record(case=case, user=people["numerique"], verdict="defavorable",
                             recommendations="Irrecevable : biométrie.")
     wf.transition_apply(case=case, user=people["numerique"], code="transmettre_elus")

@@ -29,7 +29,7 @@ def frozen(client: Any) -> tuple[Case, FileVersion]:
 
 
 def test_pdf_memo(client: Any, frozen: tuple[Case, FileVersion], tmp_path: Path) -> None:
-    case, version = frozen
+    case, _version = frozen
     response = client.get(f"/cas/{case.pk}/versions/1/note.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
