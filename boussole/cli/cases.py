@@ -142,6 +142,36 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_memo(args: argparse.Namespace) -> int:
+    """The decision memo of a frozen version (the latest by default), to standard output."""
+    setup_django()
+    from boussole.web.cases.models import Case
+    from boussole.web.decisions import memo
+    from boussole.web.decisions.models import FileVersion
+
+    case = Case.objects.filter(pk=args.id).first()
+    if case is None:
+        return _fail(f"Erreur : dossier n° {args.id} introuvable.")
+    versions = FileVersion.objects.filter(case=case).order_by("-number")
+    version = (versions.filter(number=args.version) if args.version else versions).first()
+    if version is None:
+        which = f"la version {args.version}" if args.version else "aucune version figée"
+        return _fail(f"Erreur : dossier {case.reference} : {which} introuvable — la note est "
+                     "produite à partir du dossier figé transmis aux élus.")
+    content, _type, name = memo.render(version, args.format)
+    if args.output:
+        try:
+            Path(args.output).write_bytes(content)
+        except OSError as exc:
+            return _fail(f"Erreur : écriture impossible dans « {args.output} » "
+                         f"({exc.strerror}).")
+        print(f"Note {name} écrite dans {args.output}.", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    return 0
+
+
 def register(sub: Any) -> None:
     case = sub.add_parser("case", help="dossiers : lister, exporter, importer (JSON)")
     case_sub = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)
@@ -166,3 +196,12 @@ def register(sub: Any) -> None:
                          help="compte qui importe (par défaut : le premier administrateur "
                               "actif de l'organisation)")
     imports.set_defaults(handler=cmd_import)
+
+    memo = case_sub.add_parser("memo", help="note d'aide à la décision (PDF/A, ODT ou HTML)")
+    memo.add_argument("id", type=_case_id, metavar="ID", help="numéro du dossier")
+    memo.add_argument("--format", choices=("pdf", "odt", "html"), default="pdf")
+    memo.add_argument("--version", type=int, metavar="N",
+                      help="version figée (par défaut : la dernière)")
+    memo.add_argument("--output", "-o", metavar="FICHIER",
+                      help="écrire dans ce fichier plutôt que sur la sortie standard")
+    memo.set_defaults(handler=cmd_memo)

@@ -17,9 +17,11 @@ PAGE_SIZE = 25
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    mine = list(selectors.my_cases(user)[:PAGE_SIZE])  # type: ignore[arg-type]
+    mine = selectors.with_answer_counts(
+        list(selectors.my_cases(user)[:PAGE_SIZE]))  # type: ignore[arg-type]
     page = Paginator(selectors.case_list(user), PAGE_SIZE).get_page(  # type: ignore[arg-type]
         request.GET.get("page"))
+    page.object_list = selectors.with_answer_counts(list(page.object_list))
     from boussole.web.decisions.selectors import tasks_for
 
     return render(request, "home.html", {

@@ -108,3 +108,29 @@ def test_errors_are_french_and_exit_2(env: dict[str, str], args: tuple[str, ...]
     assert result.returncode == 2
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_memo_from_the_command_line(env: dict[str, str], tmp_path: Path) -> None:
+    import shutil
+
+    cases = case_list(env)
+    decided = next(row for row in cases if row["state"] == "decision")
+    result = subprocess.run([sys.executable, "-m", "boussole", "case", "memo",
+                             str(decided["id"]), "--format", "pdf"], capture_output=True,
+                            timeout=300, check=False, env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.startswith(b"%PDF-")
+    pdf = tmp_path / "note.pdf"
+    pdf.write_bytes(result.stdout)
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "pdftotext is missing: run scripts/test, which installs poppler-utils"
+    text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert decided["reference"] in " ".join(text.split())
+    odt = run("case", "memo", str(decided["id"]), "--format", "odt", "-o",
+              str(tmp_path / "note.odt"), env=env)
+    assert odt.returncode == 0 and (tmp_path / "note.odt").read_bytes()[:2] == b"PK"
+    draft = next(row for row in cases if row["state"] == "brouillon")
+    missing = run("case", "memo", str(draft["id"]), env=env)
+    assert missing.returncode == 2
+    assert "aucune version figée" in missing.stderr and "Traceback" not in missing.stderr

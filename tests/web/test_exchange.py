@@ -331,3 +331,43 @@ def test_the_importer_must_belong_to_the_organisation(rich_case: Any,
     with pytest.raises(ValueError, match="n'appartient pas"):
         case_import(exported(rich_case), organisation=other_organisation,
                     user=rich_case.lead)
+
+
+def test_the_legal_levels_are_derived_again(rich_case: Any, other_organisation: Any,
+                                            make_user: Any) -> None:
+    imported = case_import(exported(rich_case), organisation=other_organisation,
+                           user=make_user("import", other_organisation, role="admin"))
+    assert rich_case.legal_level and rich_case.rules_version
+    # Derived from the facts and the receiving organisation's parameters (its headcount).
+    assert imported.legal_level and imported.rules_version == rich_case.rules_version
+
+
+def test_a_red_line_case_cannot_be_imported_past_the_group_opinion(
+        rich_case: Any, other_organisation: Any, make_user: Any) -> None:
+    document = exported(rich_case)
+    for answer in document["answers"]:
+        if answer["item_id"] == "biometrie":
+            answer["value"] = ["identification"]
+    document["case"]["state"] = "en_service"
+    importer = make_user("import", other_organisation, role="admin")
+    before = db_counts()
+    with pytest.raises(InvalidDocument, match="ligne rouge"):
+        case_import(document, organisation=other_organisation, user=importer)
+    assert db_counts() == before
+    document["case"]["state"] = "refuse"
+    assert case_import(document, organisation=other_organisation, user=importer).red_line
+
+
+def test_an_imported_reference_never_blocks_new_cases(rich_case: Any, organisation: Any,
+                                                       people: dict[str, Any]) -> None:
+    from boussole.web.cases import services
+
+    document = exported(rich_case)
+    year = rich_case.reference.split("-")[0]
+    document["case"]["reference"] = f"{year}-003"
+    case_import(document, organisation=organisation, user=people["admin"]
+                if "admin" in people else rich_case.lead)
+    references = {services.case_create(organisation=organisation, user=rich_case.lead,
+                                       title=f"Nouveau {n}", service="S", purpose="P").reference
+                  for n in range(3)}
+    assert len(references) == 3 and f"{year}-003" not in references

@@ -71,6 +71,9 @@ from boussole.web.cases.models import (
 )
 from boussole.web.grids import grid_for
 
+#: States reached only through a favourable opinion or decision: closed to red-line cases.
+RED_LINE_FORBIDDEN_STATES = frozenset({"decision", "information_syndicale", "en_service"})
+
 FORMAT = "boussole-case/1"
 
 PathT = tuple[str | int, ...]
@@ -976,6 +979,16 @@ def _write(plan: _Plan, organisation: Organisation, importer: User, source: str 
     services.audit_record(case=case, user=importer, action="case_imported",
                           after=_import_record(plan, case, source, unmatched, dropped),
                           note=_import_note(plan, case, importer, source, unmatched, dropped))
+    from boussole.web.cases.legal import legal_refresh  # as answer_record does for facts
+
+    legal_refresh(case)  # the denormalised legal levels, derived from the imported facts
+    if case.red_line and case.state in RED_LINE_FORBIDDEN_STATES:
+        # The red lines block every favourable path, imports included (no override): the whole
+        # import is rolled back.
+        raise InvalidDocument([Problem(("case", "state"), (
+            "une ligne rouge de la doctrine est active sur ce dossier : il est irrecevable en "
+            f"l'état et ne peut pas être importé à l'étape « {case.get_state_display()} »."))],
+            source=source)
     Case.objects.filter(pk=case.pk).update(created_at=data["created_at"],
                                            updated_at=data["updated_at"])
     case.refresh_from_db()

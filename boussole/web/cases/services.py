@@ -80,10 +80,14 @@ def audit_verify(case: Case) -> bool:
 
 
 def _next_reference(organisation: Organisation) -> str:
-    year = timezone.localdate().year
-    prefix = f"{year}-"
-    count = Case.objects.filter(organisation=organisation, reference__startswith=prefix).count()
-    return f"{prefix}{count + 1:03d}"
+    """The next free reference of the year (imported cases may have taken some numbers)."""
+    prefix = f"{timezone.localdate().year}-"
+    taken = set(Case.objects.filter(organisation=organisation, reference__startswith=prefix)
+                .values_list("reference", flat=True))
+    number = len(taken) + 1
+    while f"{prefix}{number:03d}" in taken:
+        number += 1
+    return f"{prefix}{number:03d}"
 
 
 @transaction.atomic
