@@ -365,8 +365,7 @@ def test_an_imported_reference_never_blocks_new_cases(rich_case: Any, organisati
     document = exported(rich_case)
     year = rich_case.reference.split("-")[0]
     document["case"]["reference"] = f"{year}-003"
-    case_import(document, organisation=organisation, user=people["admin"]
-                if "admin" in people else rich_case.lead)
+    case_import(document, organisation=organisation, user=people.get("admin", rich_case.lead))
     references = {services.case_create(organisation=organisation, user=rich_case.lead,
                                        title=f"Nouveau {n}", service="S", purpose="P").reference
                   for n in range(3)}
