@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "boussole.web.accounts",
     "boussole.web.cases",
+    "boussole.web.footprint",
     "boussole.web.decisions",
 ]
 

@@ -72,7 +72,20 @@ class DemoCase:
     complete_profile: bool = True
     #: opinions by criterion number: (verdict, recommendations)
     opinions: dict[int, tuple[str, str]] = field(default_factory=dict)
+    #: criterion-5 calculator input (the ``boussole footprint`` document), if known
+    footprint: dict[str, Any] | None = None
+    #: criterion 7: (AI option texts, [scenario texts], conclusion)
+    no_ai: tuple[dict[str, str], list[dict[str, str]], str] | None = None
 
+
+EKONOMIA_FOOTPRINT: dict[str, Any] = {
+    "service_years": 5, "location": "FR", "provider": "local",
+    "compute": [{"label": "Calcul des foyers de référence", "hours_per_year": 300, "cpu_cores": 20,
+                 "cpu_model": "Xeon Gold 6148", "memory_gb": 64}],
+    "storage": {"tb": 0.2, "media": "ssd", "years": 3, "replication": 2},
+    "transfer": {"gb_per_year": 50},
+    "equipment": [{"type": "server", "count": 2, "lifetime_years": 5, "share": 0.1}],
+}
 
 EKONOMIA = DemoCase(
     title="Ekonom'IA — comparer sa consommation d'eau à celle d'un foyer de référence",
@@ -122,6 +135,19 @@ EKONOMIA = DemoCase(
         5: ("favorable_reserves", "Mesurer la consommation réelle des serveurs après un an."),
         6: ("favorable", ""), 7: ("favorable", ""),
     },
+    footprint=EKONOMIA_FOOTPRINT,
+    no_ai=({"service_benefit": "Comparaison personnalisée pour chaque abonné, chaque trimestre.",
+            "cost": "Développement interne ; 0,2 ETP de maintenance.",
+            "risks": "Profilage des abonnés : AIPD réalisée, opposition facile.",
+            "dependency": "Aucune dépendance à un éditeur ; compétences de data science internes.",
+            "reversibility": "Retour immédiat au courrier générique."},
+           [{"title": "Courrier générique de sensibilisation",
+             "service_benefit": "Message identique pour tous, moins efficace selon l'expérimentation.",
+             "cost": "Impression et envoi : coût récurrent plus élevé.",
+             "risks": "Aucun traitement de profilage.", "dependency": "Aucune.",
+             "reversibility": "Sans objet."}],
+           "Le bénéfice de la comparaison personnalisée justifie une empreinte faible (serveurs "
+           "mutualisés en France) ; le courrier générique reste le mode dégradé."),
 )
 
 INVENTAIRE = DemoCase(
@@ -307,9 +333,18 @@ def _delete_demo() -> None:
     organisation.delete()
 
 
-@transaction.atomic
 def create_demo() -> str:
-    """(Re)create the demo organisation, people and cases; return a French summary."""
+    """(Re)create the demo organisation, people and cases; return a French summary.
+
+    The demo's workflow notifications stay in the application: no e-mail is sent."""
+    from django.test.utils import override_settings
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        return _create_demo()
+
+
+@transaction.atomic
+def _create_demo() -> str:
     _delete_demo()
     grid = current_grid()
     organisation = Organisation.objects.create(
@@ -359,10 +394,26 @@ def create_demo() -> str:
             services.opinion_give(case=case, user=_author_for(
                 grid.criterion(number).referents, people), criterion=number, verdict=verdict,
                 recommendations=text)
+        if demo.footprint is not None or demo.no_ai is not None:
+            _footprint(case, demo, people["numerique-responsable"])
         if demo.state != "brouillon":
             _advance(case, demo.state, people)
     return (f"Données de démonstration créées : {organisation.name}, {len(people)} comptes "
             f"(mot de passe « {DEMO_PASSWORD} »), {len(CASES)} cas d'usage.")
+
+
+def _footprint(case: Case, demo: DemoCase, user: User) -> None:
+    """Criteria 5 and 7 through the footprint module's own services."""
+    from boussole.web.footprint import services as footprint_services
+
+    if demo.footprint is not None:
+        footprint_services.footprint_compute(case=case, user=user, document=demo.footprint)
+    if demo.no_ai is not None:
+        ai_option, scenarios, conclusion = demo.no_ai
+        footprint_services.comparison_save(case=case, user=user, values=ai_option)
+        for scenario in scenarios:
+            footprint_services.scenario_save(case=case, user=user, values=scenario)
+        footprint_services.comparison_conclude(case=case, user=user, conclusion=conclusion)
 
 
 def _author_for(referents: tuple[str, ...], people: dict[str, User]) -> User:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("comptes/", include("boussole.web.accounts.urls")),
     path("cas/", include("boussole.web.cases.urls")),
+    path("cas/<int:pk>/empreinte/", include("boussole.web.footprint.urls")),
     path("mes-questions/", cases_views.my_questions, name="my_questions"),
     path("", include("boussole.web.decisions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

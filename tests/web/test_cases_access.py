@@ -130,3 +130,22 @@ def test_criterion_page_queries_do_not_grow(client: Any, organisation: Any, make
     services.assignment_add(case=case, user=referent, criterion=5, referent=referent)
     assert _count_queries(client, url) == few
     assert _count_queries(client, f"/cas/{case.pk}/profil/") <= few + 2
+
+
+def test_database_progress_matches_the_core(organisation: Any, make_user: Any) -> None:
+    """The progress counted by SQL for lists equals the core's completeness per criterion."""
+    from boussole.web import demo
+    from boussole.web.cases.models import Case
+    from boussole.web.cases.selectors import case_progress, progress_for_cases
+
+    demo.create_demo()
+    cases = list(Case.objects.all())
+    # Make the conditional Q8 matter: answered in a case where it applies, "nsp" elsewhere.
+    lead = cases[0].lead
+    draft = next(c for c in cases if c.state == "brouillon")
+    services.answer_record(case=draft, user=lead, item_id="benefices_relation_usagers",
+                           value="nsp")
+    services.answer_record(case=draft, user=lead, item_id="interaction", value="public")
+    fast = progress_for_cases(cases)
+    for case in cases:
+        assert fast[case.pk] == case_progress(case)[1], case.title

@@ -241,6 +241,56 @@ def waiting_for(case: Case) -> list[dict[str, Any]]:
     return rows
 
 
+def progress_for_cases(cases: list[Case]) -> dict[int, dict[int, Progress]]:
+    """Completeness per criterion of many cases, counted by the database: a fixed number of
+    queries whatever the number of cases, and no answer value loaded except those that the
+    grid's conditions read."""
+    from django.db.models import Case as SqlCase
+    from django.db.models import IntegerField, Value, When
+
+    out: dict[int, dict[int, Progress]] = {}
+    by_grid: dict[tuple[str, int], list[Case]] = {}
+    for case in cases:
+        by_grid.setdefault((case.grid_id, case.grid_version), []).append(case)
+    for (grid_id, version), group in by_grid.items():
+        grid = grid_for(grid_id, version)
+        conditional = {q.id: q for q in grid.questions if q.condition is not None}
+        read = {ref for q in conditional.values() if q.condition
+                for kind, ref in q.condition.references()}
+        criterion_of = SqlCase(
+            *[When(item_id__in=[q.id for q in c.questions if q.id not in conditional],
+                   then=Value(c.number)) for c in grid.criteria],
+            default=Value(0), output_field=IntegerField())
+        counted: dict[tuple[int, int], tuple[int, int]] = {}
+        for case_id, number, answered, unknown in (
+                Answer.objects.filter(case__in=group, kind=Answer.Kind.QUESTION)
+                .annotate(criterion=criterion_of).exclude(criterion=0)
+                .values_list("case_id", "criterion")
+                .annotate(n=Count("id"), nsp=Count("id", filter=Q(value="nsp")))):
+            counted[(case_id, number)] = (answered, unknown)
+        known: dict[int, dict[str, Any]] = {case.pk: {} for case in group}
+        for case_id, item_id, value in Answer.objects.filter(
+                case__in=group, item_id__in=[*read, *conditional]).values_list(
+                "case_id", "item_id", "value"):
+            known[case_id][item_id] = value
+        for case in group:
+            values = known[case.pk]
+            result: dict[int, Progress] = {}
+            for criterion in grid.criteria:
+                plain = [q for q in criterion.questions if q.id not in conditional]
+                answered, unknown = counted.get((case.pk, criterion.number), (0, 0))
+                applicable = len(plain)
+                for question in criterion.questions:
+                    if question.id in conditional and is_applicable(question, values, values):
+                        applicable += 1
+                        if question.id in values:
+                            answered += 1
+                            unknown += values[question.id] == "nsp"
+                result[criterion.number] = Progress(applicable, answered, unknown)
+            out[case.pk] = result
+    return out
+
+
 def progress_by_person(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """From :func:`waiting_for` rows: per named referent, their criteria, the answers still
     missing there and the opinions still to give."""
@@ -265,15 +315,11 @@ def my_questions(user: User) -> list[dict[str, Any]]:
     for case_id, number in Assignment.objects.filter(case__in=cases, user=user).values_list(
             "case_id", "criterion"):
         assigned.setdefault(case_id, set()).add(number)
-    values: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {c.pk: ({}, {}) for c in cases}
-    for case_id, kind, item_id, value in Answer.objects.filter(case__in=cases).values_list(
-            "case_id", "kind", "item_id", "value"):
-        values[case_id][0 if kind == Answer.Kind.FACT else 1][item_id] = value
+    progress_of = progress_for_cases(cases)
     rows = []
     for case in cases:
         grid = grid_for(case.grid_id, case.grid_version)
-        facts, answers = values[case.pk]
-        progress = criterion_progress(grid, facts, answers)
+        progress = progress_of[case.pk]
         for criterion in grid.criteria:
             mine = criterion.number in assigned.get(case.pk, set()) or (
                 user.role == Role.REFERENT and user.domain in criterion.referents) or (

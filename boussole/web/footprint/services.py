@@ -1,0 +1,382 @@
+"""Writes of criterion 5 (footprint, computed answers) and criterion 7 (no-AI comparison).
+
+Every function is keyword-only, refuses bad input with French messages without changing
+anything, and appends to the case's audit trail. The computed answers reach the grid through
+:func:`boussole.web.cases.services.answer_record`, so that completeness, exports and the
+criterion page see them like any other answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boussole.core.errors import InvalidDocument, Problem
+from boussole.core.footprint import compute_footprint
+from boussole.core.grid import AnswerInvalid, validate_value
+from boussole.web.accounts.models import User
+from boussole.web.cases.models import Answer, Case
+from boussole.web.cases.services import answer_record, audit_record
+from boussole.web.footprint.models import (
+    ComputedAnswer,
+    FootprintInput,
+    NoAiComparison,
+    NoAiScenario,
+)
+from boussole.web.grids import grid_for
+
+JSON = dict[str, Any]
+
+#: The justification of an answer written by the calculator.
+TOOL_JUSTIFICATION = "Calculé par l'outil d'empreinte (méthode Green Algorithms / EcoLogits)"
+RETIRED_JUSTIFICATION = ("Plus calculée par l'outil d'empreinte : les données d'entrée "
+                         "correspondantes ont été retirées.")
+JUSTIFICATION_REQUIRED = "Une valeur saisie à la place du calcul doit être justifiée."
+FOOTPRINT_ITEM = "empreinte"
+COMPARISON_ITEM = "comparaison_sans_ia"
+MAX_TEXT = 5000
+
+
+class FootprintConflict(Exception):
+    """The footprint was recomputed by someone else since it was read: nothing was stored."""
+
+    def __init__(self, current: FootprintInput | None) -> None:
+        self.current = current
+        super().__init__(_("Les données du calculateur ont été modifiées entre-temps par une "
+                           "autre personne : rechargez la page avant de les enregistrer."))
+
+
+class Rejected(ValueError):
+    """Invalid input: French messages by field (``errors``) and, for a footprint document, the
+    core's problems (``problems``). Nothing was stored."""
+
+    def __init__(self, errors: Mapping[str, str], problems: tuple[Problem, ...] = ()) -> None:
+        self.errors = dict(errors)
+        self.problems = problems
+        super().__init__(" ".join([*self.errors.values(), *(p.render() for p in problems)]))
+
+
+# --- Criterion 5: the footprint and its computed answers -----------------------------------
+
+def computed_questions(case: Case) -> dict[str, str]:
+    """The computed questions of the case's grid: ``{"Q27": "emissions_fabrication", …}``."""
+    grid = grid_for(case.grid_id, case.grid_version)
+    return {f"Q{q.number}": q.id for c in grid.criteria for q in c.questions if q.computed}
+
+
+def answer_figure(value: float) -> float:
+    """A computed figure as the grid's answer holds it: four significant digits."""
+    return float(f"{value:.4g}")
+
+
+def _clean_json(document: Mapping[str, Any]) -> JSON:
+    """A plain JSON copy (tuples become lists, no shared references)."""
+    copied: JSON = json.loads(json.dumps(document, ensure_ascii=False))
+    return copied
+
+
+def _summary(result: Mapping[str, Any]) -> JSON:
+    """What the audit trail keeps of a result: totals, checks and the grid figures."""
+    return {
+        "per_year_kg_co2e": result.get("per_year", {}).get("kg_co2e"),
+        "lifetime_kg_co2e": result.get("lifetime", {}).get("kg_co2e"),
+        "checks": result.get("checks"),
+        "grid": {q: a.get("value") for q, a in (result.get("grid") or {}).items()},
+    }
+
+
+def _row_state(row: ComputedAnswer | None) -> JSON | None:
+    if row is None:
+        return None
+    return {"computed": row.computed_value, "retained": row.retained,
+            "overridden": row.overridden, "justification": row.justification}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _hand_made(answer: Answer | None, row: ComputedAnswer | None) -> bool:
+    """Was this answer given by hand (on the criterion page), not written by the calculator?"""
+    if answer is None or not _is_number(answer.value) or not answer.justification.strip():
+        return False
+    if answer.justification == TOOL_JUSTIFICATION:
+        return False
+    return not (row is not None and row.overridden and answer.value == row.retained_value
+                and answer.justification == row.justification)
+
+
+def _write_answer(case: Case, user: User, row: ComputedAnswer) -> None:
+    if row.overridden:
+        value, justification = row.retained, row.justification
+    else:
+        value, justification = answer_figure(row.computed_value), TOOL_JUSTIFICATION
+    answer_record(case=case, user=user, item_id=row.question_id, value=value,
+                  justification=justification)
+
+
+def _sync_computed(case: Case, user: User, grid_figures: Mapping[str, float]) -> None:
+    """Store the calculator's figures and write the retained ones into the case's answers.
+
+    An answer given by hand to a computed question (on the criterion page, with its
+    justification) is kept as the retained value: the calculator never silently replaces it.
+    A question that is no longer computed loses its computed row; its answer, if it was the
+    calculator's, becomes "je ne sais pas" with a note.
+    """
+    ids = computed_questions(case)
+    rows = {r.question_id: r for r in
+            ComputedAnswer.objects.select_for_update().filter(case=case)}
+    answers = {a.item_id: a for a in
+               Answer.objects.filter(case=case, item_id__in=list(ids.values()))}
+    for number, item_id in ids.items():
+        row, answer = rows.get(item_id), answers.get(item_id)
+        if number not in grid_figures:
+            if row is not None:
+                if (not row.overridden and answer is not None
+                        and answer.justification == TOOL_JUSTIFICATION):
+                    answer_record(case=case, user=user, item_id=item_id, value="nsp",
+                                  justification=RETIRED_JUSTIFICATION)
+                row.delete()
+            continue
+        before = _row_state(row)
+        if row is None:
+            row = ComputedAnswer(case=case, question_id=item_id, updated_by=user,
+                                 computed_value=grid_figures[number])
+        row.computed_value = grid_figures[number]
+        if _hand_made(answer, row):
+            assert answer is not None  # noqa: S101 — checked by _hand_made
+            row.retained_value = float(answer.value)
+            row.justification = answer.justification
+            row.updated_by = user
+            row.save()
+            audit_record(case=case, user=user, action="computed_overridden", item_id=item_id,
+                         before=before, after=_row_state(row),
+                         note="Réponse saisie dans la grille conservée comme valeur retenue.")
+        else:
+            row.updated_by = user
+            row.save()
+        _write_answer(case, user, row)
+
+
+@transaction.atomic
+def footprint_compute(*, case: Case, user: User, document: Mapping[str, Any],
+                      expected_revision: int | None = None) -> FootprintInput:
+    """Validate and compute ``document``, store it with its result and write the retained
+    computed answers. ``expected_revision`` is the revision the user read (0: none yet).
+
+    Raises :class:`~boussole.core.errors.InvalidDocument` (French problems, each with its
+    path) or :class:`FootprintConflict`; nothing is stored then.
+    """
+    document = _clean_json(document)
+    result = compute_footprint(document)
+    result_json = _clean_json(result.to_json())
+    current = FootprintInput.objects.select_for_update().filter(case=case).first()
+    if expected_revision is not None and expected_revision != (current.revision if current
+                                                                else 0):
+        raise FootprintConflict(current)
+    before = {"document": current.document, **_summary(current.result)} if current else None
+    now = timezone.now()
+    if current is None:
+        current = FootprintInput.objects.create(case=case, document=document,
+                                                result=result_json, computed_at=now,
+                                                updated_by=user)
+    else:
+        current.document, current.result = document, result_json
+        current.computed_at, current.updated_by = now, user
+        current.revision += 1
+        current.save()
+    audit_record(case=case, user=user, action="footprint_computed", item_id=FOOTPRINT_ITEM,
+                 before=before, after={"document": document, **_summary(result_json)})
+    _sync_computed(case, user, {q: a.value for q, a in result.grid.items()})
+    return current
+
+
+@transaction.atomic
+def computed_override(*, case: Case, user: User, question_id: str, value: Any,
+                      justification: str) -> ComputedAnswer:
+    """Replace a computed figure by a value of the group's, with its justification. The
+    computed figure is kept beside it. Raises :class:`Rejected` (messages by field)."""
+    row = ComputedAnswer.objects.select_for_update().filter(
+        case=case, question_id=question_id).first()
+    if row is None:
+        raise Rejected({"value": _("Aucune valeur calculée pour cette question : calculez "
+                                   "d'abord l'empreinte.")})
+    grid = grid_for(case.grid_id, case.grid_version)
+    errors: dict[str, str] = {}
+    number: Any = None
+    try:
+        number = validate_value(grid.question(question_id), value)
+    except AnswerInvalid as exc:
+        errors["value"] = str(exc)
+    if number == "nsp":
+        errors["value"] = _("Une valeur chiffrée est attendue.")
+    justification = justification.strip()
+    if not justification:
+        errors["justification"] = _(JUSTIFICATION_REQUIRED)
+    elif len(justification) > MAX_TEXT:
+        errors["justification"] = _("La justification dépasse 5 000 caractères.")
+    if errors:
+        raise Rejected(errors)
+    before = _row_state(row)
+    row.retained_value = float(number)
+    row.justification = justification
+    row.updated_by = user
+    row.save()
+    audit_record(case=case, user=user, action="computed_overridden", item_id=question_id,
+                 before=before, after=_row_state(row))
+    _write_answer(case, user, row)
+    return row
+
+
+@transaction.atomic
+def computed_reset(*, case: Case, user: User, question_id: str) -> ComputedAnswer:
+    """Go back to the computed figure (the override stays in the audit trail)."""
+    row = ComputedAnswer.objects.select_for_update().filter(
+        case=case, question_id=question_id).first()
+    if row is None:
+        raise Rejected({"value": _("Aucune valeur calculée pour cette question.")})
+    if not row.overridden:
+        return row
+    before = _row_state(row)
+    row.retained_value = None
+    row.justification = ""
+    row.updated_by = user
+    row.save()
+    audit_record(case=case, user=user, action="computed_override_removed",
+                 item_id=question_id, before=before, after=_row_state(row))
+    _write_answer(case, user, row)
+    return row
+
+
+# --- Criterion 7: the no-AI comparison -----------------------------------------------------
+
+SCENARIO_TEXTS = ("service_benefit", "cost", "risks", "dependency", "reversibility")
+AI_TEXTS = tuple(f"ai_{name}" for name in SCENARIO_TEXTS)
+
+
+def _texts(values: Mapping[str, str], names: tuple[str, ...], errors: dict[str, str]
+           ) -> dict[str, str]:
+    out = {}
+    for name in names:
+        text = str(values.get(name, "") or "").strip()
+        if len(text) > MAX_TEXT:
+            errors[name] = _("Ce texte dépasse 5 000 caractères.")
+        out[name] = text
+    return out
+
+
+def _scenario_state(scenario: NoAiScenario) -> JSON:
+    result = scenario.footprint_result or {}
+    return {"title": scenario.title,
+            **{name: getattr(scenario, name) for name in SCENARIO_TEXTS},
+            "footprint_document": scenario.footprint_document,
+            "per_year_kg_co2e": (result.get("per_year") or {}).get("kg_co2e")}
+
+
+@transaction.atomic
+def scenario_save(*, case: Case, user: User, values: Mapping[str, str],
+                  footprint_document: Mapping[str, Any] | None = None,
+                  scenario: NoAiScenario | None = None) -> NoAiScenario:
+    """Create or change a scenario without AI. ``values``: ``title`` (required) and the texts
+    of :data:`SCENARIO_TEXTS`; ``footprint_document``: an optional calculator input, computed
+    with the same calculator. Raises :class:`Rejected`."""
+    if scenario is not None and scenario.case_id != case.pk:
+        raise ValueError(_("Ce scénario appartient à un autre dossier."))
+    errors: dict[str, str] = {}
+    title = str(values.get("title", "") or "").strip()
+    if not title:
+        errors["title"] = _("Donnez un intitulé au scénario.")
+    elif len(title) > 200:
+        errors["title"] = _("L'intitulé dépasse 200 caractères.")
+    texts = _texts(values, SCENARIO_TEXTS, errors)
+    document = _clean_json(footprint_document) if footprint_document else None
+    result: JSON | None = None
+    problems: tuple[Problem, ...] = ()
+    if document is not None:
+        try:
+            result = _clean_json(compute_footprint(document).to_json())
+        except InvalidDocument as exc:
+            problems = exc.problems
+    if errors or problems:
+        raise Rejected(errors, problems)
+    before = _scenario_state(scenario) if scenario is not None else None
+    if scenario is None:
+        last = NoAiScenario.objects.filter(case=case).aggregate(m=Max("position"))["m"] or 0
+        scenario = NoAiScenario(case=case, position=last + 1, created_by=user)
+    scenario.title = title
+    for name, text in texts.items():
+        setattr(scenario, name, text)
+    scenario.footprint_document, scenario.footprint_result = document, result
+    after = _scenario_state(scenario)
+    if before == after:
+        return scenario
+    scenario.save()
+    audit_record(case=case, user=user, action="no_ai_scenario_saved",
+                 item_id=COMPARISON_ITEM, before=before, after={"scenario": scenario.pk,
+                                                                **after})
+    return scenario
+
+
+@transaction.atomic
+def scenario_delete(*, case: Case, user: User, scenario: NoAiScenario) -> None:
+    if scenario.case_id != case.pk:
+        raise ValueError(_("Ce scénario appartient à un autre dossier."))
+    audit_record(case=case, user=user, action="no_ai_scenario_deleted", item_id=COMPARISON_ITEM,
+                 before={"scenario": scenario.pk, **_scenario_state(scenario)})
+    scenario.delete()
+
+
+def _comparison_state(comparison: NoAiComparison) -> JSON:
+    return {**{name: getattr(comparison, name) for name in AI_TEXTS},
+            "conclusion": comparison.conclusion}
+
+
+@transaction.atomic
+def comparison_save(*, case: Case, user: User, values: Mapping[str, str]) -> NoAiComparison:
+    """Describe the AI option on the comparison's lines (texts of :data:`AI_TEXTS`)."""
+    errors: dict[str, str] = {}
+    texts = _texts(values, AI_TEXTS, errors)
+    if errors:
+        raise Rejected(errors)
+    comparison, _created = NoAiComparison.objects.select_for_update().get_or_create(case=case)
+    before = _comparison_state(comparison)
+    for name, text in texts.items():
+        setattr(comparison, name, text)
+    after = _comparison_state(comparison)
+    if before != after:
+        comparison.save()
+        audit_record(case=case, user=user, action="no_ai_comparison_saved",
+                     item_id=COMPARISON_ITEM, before=before, after=after)
+    return comparison
+
+
+@transaction.atomic
+def comparison_conclude(*, case: Case, user: User, conclusion: str) -> NoAiComparison:
+    """Record the group's conclusion: required, and only once a scenario without AI exists."""
+    text = conclusion.strip()
+    if not text:
+        raise Rejected({"conclusion": _("La conclusion du groupe est obligatoire.")})
+    if len(text) > MAX_TEXT:
+        raise Rejected({"conclusion": _("La conclusion dépasse 5 000 caractères.")})
+    if not NoAiScenario.objects.filter(case=case).exists():
+        raise Rejected({"conclusion": _("Décrivez au moins un scénario sans IA avant de "
+                                        "conclure.")})
+    comparison, _created = NoAiComparison.objects.select_for_update().get_or_create(case=case)
+    before = {"conclusion": comparison.conclusion,
+              "concluded_by": comparison.concluded_by_id}
+    if comparison.conclusion == text and comparison.concluded_at is not None:
+        return comparison
+    comparison.conclusion = text
+    comparison.concluded_by = user
+    comparison.concluded_at = timezone.now()
+    comparison.save()
+    audit_record(case=case, user=user, action="no_ai_comparison_concluded",
+                 item_id=COMPARISON_ITEM, before=before,
+                 after={"conclusion": text, "concluded_by": user.pk})
+    return comparison

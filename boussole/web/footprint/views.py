@@ -1,0 +1,427 @@
+"""Pages of criterion 5 (calculator, sizing help) and criterion 7 (no-AI comparison).
+
+Thin views: selectors read, services write, ``case_abilities`` decides. Every form works
+without JavaScript (POST, then redirect); invalid input re-renders the page with the French
+message next to its field, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from boussole.core.access import Abilities
+from boussole.core.errors import InvalidDocument
+from boussole.core.footprint import compute_footprint, data, estimate_from_sizing
+from boussole.web.accounts.models import User
+from boussole.web.cases.access import case_abilities
+from boussole.web.cases.models import Case
+from boussole.web.cases.selectors import case_get
+from boussole.web.footprint import display, inputs, selectors, services
+from boussole.web.footprint.models import NoAiScenario
+from boussole.web.grids import grid_for
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 — guaranteed by @login_required
+    return user
+
+
+def can_edit_footprint(abilities: Abilities) -> bool:
+    """Criterion-5 referents (and whoever may answer it), and the case's vendor."""
+    return (abilities.can("answer") and abilities.can_answer_criterion(5)) or abilities.can(
+        "answer_vendor")
+
+
+def can_override(abilities: Abilities) -> bool:
+    """Replacing a computed figure is the instruction group's call, not the vendor's."""
+    return abilities.can("answer") and abilities.can_answer_criterion(5)
+
+
+def can_edit_comparison(abilities: Abilities) -> bool:
+    return abilities.can("answer") and abilities.can_answer_criterion(7)
+
+
+def _case(request: HttpRequest, pk: int) -> tuple[User, Case, Abilities]:
+    user = _user(request)
+    case = case_get(user, pk)
+    return user, case, case_abilities(user, case)
+
+
+def _revision(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return None
+
+
+# --- Criterion 5: the calculator ------------------------------------------------------------
+
+def _datalists() -> dict[str, Any]:
+    locations = sorted(data.locations().values(), key=lambda loc: (loc.code != "FR", loc.label))
+    return {
+        "dl_locations": [(loc.code, loc.label) for loc in locations],
+        "dl_cpus": sorted(p.model for p in data.cpus().values() if p.model != data.ANY_MODEL),
+        "dl_gpus": sorted(p.model for p in data.gpus().values() if p.model != data.ANY_MODEL),
+    }
+
+
+def _groups(values: dict[str, str], errors: dict[str, str], equipment_rows: int,
+            answers: dict[int, Any], grid: Any) -> list[dict[str, Any]]:
+    out = []
+    for group in inputs.GROUPS:
+        rows = []
+        if group.id == "equipements":
+            rows = [inputs.bind(
+                [inputs.FieldSpec(f"equipment-{row}", spec.key, spec.label, spec.kind,
+                                  spec.unit, spec.help, spec.choices, spec.question)
+                 for spec in inputs.EQUIPMENT_FIELDS], values, errors)
+                for row in range(equipment_rows)]
+        questions = [(grid.question_by_number(n), answers.get(n)) for n in group.numbers]
+        fields = inputs.bind(group.fields, values, errors)
+        filled = any(f.value for f in fields) or any(f.value for row in rows for f in row)
+        out.append({"spec": group, "fields": fields, "rows": rows, "questions": questions,
+                    "filled": filled})
+    return out
+
+
+def _calculator_context(case: Case, abilities: Abilities, *,
+                        values: dict[str, str] | None = None,
+                        errors: dict[str, str] | None = None, general: list[str] | None = None,
+                        overrides: dict[str, dict[str, Any]] | None = None,
+                        equipment_rows: int | None = None) -> dict[str, Any]:
+    grid = grid_for(case.grid_id, case.grid_version)
+    footprint = selectors.footprint_get(case)
+    answers = selectors.criterion_answers(case, 5)
+    plain = {number: answer.value for number, answer in answers.items()}
+    prefilled = False
+    if values is None:
+        if footprint is not None:
+            document = inputs.normalise_document(footprint.document)
+        else:
+            document = inputs.document_from_answers(plain)
+            prefilled = bool(document)
+        values = inputs.values_from_document(document)
+        equipment_rows = inputs.equipment_rows_for(document)
+    rows = equipment_rows or inputs.BLANK_EQUIPMENT_ROWS
+    groups = _groups(values, errors or {}, rows, answers, grid)
+    error_list = [f for group in groups
+                  for f in [*group["fields"], *(f for row in group["rows"] for f in row)]
+                  if f.error]
+    context: dict[str, Any] = {
+        "case": case, "grid": grid, "criterion": grid.criterion(5), "abilities": abilities,
+        "can_edit": can_edit_footprint(abilities), "can_override": can_override(abilities),
+        "footprint": footprint, "groups": groups, "error_list": error_list,
+        "equipment_rows": rows, "errors": errors or {}, "general_errors": general or [],
+        "prefilled": prefilled, **_datalists(),
+    }
+    if footprint is not None:
+        result = footprint.result
+        computed = selectors.computed_answers(case)
+        grid_rows = []
+        for label, item_id in services.computed_questions(case).items():
+            figures = (result.get("grid") or {}).get(label)
+            row = computed.get(item_id)
+            form = (overrides or {}).get(item_id, {})
+            grid_rows.append({"label": label, "question": grid.question(item_id),
+                              "figures": figures, "row": row, "form": form})
+        context.update({
+            "result": result, "grid_rows": grid_rows, "checks": display.checks(result),
+            "chart": display.breakdown_chart(result),
+            "components": display.component_rows(result),
+            "equivalents": display.equivalent_rows(result),
+        })
+    return context
+
+
+@login_required
+def calculator(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case, abilities = _case(request, pk)
+    if request.method != "POST":
+        return render(request, "footprint/calculator.html",
+                      _calculator_context(case, abilities))
+    if not can_edit_footprint(abilities):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier l'empreinte de ce dossier."))
+    rows = inputs.equipment_rows_posted(request.POST)
+    built = inputs.document_from_post(request.POST, rows)
+    values = {key: str(value) for key, value in request.POST.items()}
+    names = {spec.name for spec in inputs.all_fields(rows)}
+    errors = dict(built.errors)
+    general: list[str] = []
+    if not set(built.document) & set(inputs.COMPONENT_KEYS) and not errors:
+        general.append(_("Renseignez au moins un groupe : équipements, modèle, calculs, "
+                         "stockage et transfert, ou entraînement."))
+    try:
+        compute_footprint(built.document)
+    except InvalidDocument as exc:
+        core_errors, general = inputs.field_errors(exc.problems, built, names)
+        for name, message in core_errors.items():
+            errors.setdefault(name, message)  # the form's own message comes first
+    if not errors and not general:
+        try:
+            services.footprint_compute(case=case, user=user, document=built.document,
+                                       expected_revision=_revision(request))
+        except InvalidDocument as exc:  # pragma: no cover — validated just above
+            errors, general = inputs.field_errors(exc.problems, built, names)
+        except services.FootprintConflict as exc:
+            general = [str(exc)]
+            response = render(request, "footprint/calculator.html", _calculator_context(
+                case, abilities, values=values, general=general,
+                equipment_rows=rows))
+            response.status_code = 409
+            return response
+        else:
+            messages.success(request, _("Empreinte calculée ; les réponses Q27, Q45, Q51 et "
+                                        "Q59 de la grille sont à jour."))
+            return redirect(reverse("footprint:calculator", args=[case.pk]) + "#resultats")
+    response = render(request, "footprint/calculator.html", _calculator_context(
+        case, abilities, values=values, errors=errors, general=general,
+        equipment_rows=rows))
+    response.status_code = 400
+    return response
+
+
+@login_required
+@require_POST
+def override(request: HttpRequest, pk: int, question_id: str) -> HttpResponse:
+    user, case, abilities = _case(request, pk)
+    if question_id not in services.computed_questions(case).values():
+        raise Http404
+    if not can_override(abilities):
+        raise PermissionDenied(_("Vous ne pouvez pas remplacer une valeur calculée."))
+    anchor = reverse("footprint:calculator", args=[case.pk]) + f"#v-{question_id}"
+    try:
+        if request.POST.get("action") == "reset":
+            services.computed_reset(case=case, user=user, question_id=question_id)
+            messages.success(request, _("Valeur calculée rétablie."))
+        else:
+            services.computed_override(case=case, user=user, question_id=question_id,
+                                       value=request.POST.get("value", ""),
+                                       justification=request.POST.get("justification", ""))
+            messages.success(request, _("Valeur retenue enregistrée, avec sa justification."))
+    except services.Rejected as exc:
+        form = {"value": request.POST.get("value", ""),
+                "justification": request.POST.get("justification", ""), "errors": exc.errors}
+        response = render(request, "footprint/calculator.html", _calculator_context(
+            case, abilities, overrides={question_id: form}))
+        response.status_code = 400
+        return response
+    return redirect(anchor)
+
+
+# --- Criterion 5: sizing help ---------------------------------------------------------------
+
+@login_required
+def estimate(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case, abilities = _case(request, pk)
+    answers = {n: a.value for n, a in selectors.criterion_answers(case, 5).items()}
+    values: dict[str, str] = inputs.sizing_initial(answers)
+    errors: dict[str, str] = {}
+    sizing = None
+    preview = None
+    status = 200
+    if request.method == "POST":
+        if not can_edit_footprint(abilities):
+            raise PermissionDenied(_("Vous ne pouvez pas modifier l'empreinte de ce dossier."))
+        values = {key: str(value) for key, value in request.POST.items()}
+        params, errors = inputs.sizing_params(request.POST)
+        try:
+            # Missing figures get a placeholder, so that every other problem shows at once.
+            estimated = estimate_from_sizing(**{**inputs.SIZING_PLACEHOLDERS, **params})
+        except InvalidDocument as exc:
+            for problem in exc.problems:
+                name = str(problem.path[0]) if problem.path else ""
+                errors.setdefault(name, inputs.humanise(problem.message))
+        else:
+            sizing = None if errors else estimated
+        if sizing is not None and request.POST.get("action") == "use":
+            footprint = selectors.footprint_get(case)
+            try:
+                services.footprint_compute(
+                    case=case, user=user,
+                    document=inputs.normalise_document(sizing.document),
+                    expected_revision=footprint.revision if footprint else 0)
+            except (InvalidDocument, services.FootprintConflict) as exc:
+                errors[""] = str(exc)
+            else:
+                messages.success(request, _("Estimation reprise dans le calculateur ; "
+                                            "vérifiez et complétez les données."))
+                return redirect(reverse("footprint:calculator", args=[case.pk]) + "#resultats")
+        if sizing is not None:
+            preview = compute_footprint(sizing.document).to_json()
+        status = 400 if errors else 200
+    grid = grid_for(case.grid_id, case.grid_version)
+    general_error = errors.pop("", "")
+    response = render(request, "footprint/estimate.html", {
+        "case": case, "grid": grid, "abilities": abilities,
+        "can_edit": can_edit_footprint(abilities),
+        "fields": inputs.bind(inputs.SIZING_FIELDS, values, errors),
+        "optional": inputs.bind(inputs.SIZING_OPTIONAL, values, errors),
+        "errors": errors, "general_error": general_error, "sizing": sizing,
+        "preview": preview,
+        "footprint": selectors.footprint_get(case), **_datalists(),
+        "chart": display.breakdown_chart(preview) if preview else None,
+    })
+    response.status_code = status
+    return response
+
+
+# --- Criterion 7: the comparison without AI -------------------------------------------------
+
+COMPARISON_LINES: tuple[tuple[str, Promise], ...] = (
+    ("service_benefit", gettext_lazy("Bénéfice pour le service")),
+    ("cost", gettext_lazy("Coût")),
+    ("risks", gettext_lazy("Risques")),
+    ("dependency", gettext_lazy("Dépendance aux fournisseurs et aux compétences rares")),
+    ("reversibility", gettext_lazy("Réversibilité et mode dégradé")),
+)
+
+
+def _scenario_form(scenario: NoAiScenario | None, prefix: str, *,
+                   values: dict[str, str] | None = None,
+                   errors: dict[str, str] | None = None) -> dict[str, Any]:
+    if values is None:
+        values = {"title": scenario.title if scenario else ""}
+        for name, _label in COMPARISON_LINES:
+            values[name] = getattr(scenario, name) if scenario else ""
+        values.update(inputs.scenario_values(scenario.footprint_document if scenario else None))
+    return {"scenario": scenario, "prefix": prefix, "values": values, "errors": errors or {},
+            "footprint_fields": inputs.bind(inputs.SCENARIO_FIELDS, values, errors or {},
+                                            id_prefix=f"{prefix}-"),
+            "open": bool(errors)}
+
+
+def _alternative_context(case: Case, abilities: Abilities, *,
+                         failed: dict[str, Any] | None = None) -> dict[str, Any]:
+    grid = grid_for(case.grid_id, case.grid_version)
+    comparison = selectors.comparison_get(case)
+    scenarios = selectors.scenarios(case)
+    footprint = selectors.footprint_get(case)
+    ai_result = footprint.result if footprint else None
+    columns = [{"title": _("Option avec IA"), "ai": True,
+                "texts": {name: getattr(comparison, f"ai_{name}", "") if comparison else ""
+                          for name, _l in COMPARISON_LINES},
+                "result": ai_result}]
+    for scenario in scenarios:
+        columns.append({"title": scenario.title, "ai": False, "scenario": scenario,
+                        "texts": {name: getattr(scenario, name) for name, _l in COMPARISON_LINES},
+                        "result": scenario.footprint_result})
+    failed = failed or {}
+    forms = []
+    for scenario in scenarios:
+        key = f"s{scenario.pk}"
+        forms.append(failed[key] if key in failed else _scenario_form(scenario, key))
+    ai_values = {f"ai_{name}": (getattr(comparison, f"ai_{name}") if comparison else "")
+                 for name, _l in COMPARISON_LINES}
+    return {
+        "case": case, "grid": grid, "criterion": grid.criterion(7), "abilities": abilities,
+        "can_edit": can_edit_comparison(abilities), "comparison": comparison,
+        "scenarios": scenarios, "columns": columns,
+        "lines": [(name, str(label)) for name, label in COMPARISON_LINES],
+        "scenario_forms": forms, "new_form": failed.get("new") or _scenario_form(None, "new"),
+        "ai_form": failed.get("ai") or {"values": ai_values, "errors": {}},
+        "conclusion_form": failed.get("conclusion") or {
+            "values": {"conclusion": comparison.conclusion if comparison else ""},
+            "errors": {}},
+        "concluded": bool(comparison and comparison.concluded and scenarios),
+        "ai_footprint": footprint, "ai_chart_unit": _("kg CO2e/an"),
+        **_datalists(),
+    }
+
+
+@login_required
+def alternative(request: HttpRequest, pk: int) -> HttpResponse:
+    _user, case, abilities = _case(request, pk)
+    return render(request, "footprint/alternative.html", _alternative_context(case, abilities))
+
+
+def _comparison_guard(request: HttpRequest, pk: int) -> tuple[User, Case, Abilities]:
+    user, case, abilities = _case(request, pk)
+    if not can_edit_comparison(abilities):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier la comparaison de ce dossier."))
+    return user, case, abilities
+
+
+def _reject(request: HttpRequest, case: Case, abilities: Abilities, key: str,
+            form: dict[str, Any]) -> HttpResponse:
+    context = _alternative_context(case, abilities, failed={key: form})
+    return render(request, "footprint/alternative.html", context, status=400)
+
+
+@login_required
+@require_POST
+def scenario_save(request: HttpRequest, pk: int, scenario_id: int | None = None
+                  ) -> HttpResponse:
+    user, case, abilities = _comparison_guard(request, pk)
+    scenario = (get_object_or_404(NoAiScenario, case=case, pk=scenario_id)
+                if scenario_id is not None else None)
+    key = f"s{scenario.pk}" if scenario is not None else "new"
+    values = {k: str(v) for k, v in request.POST.items()}
+    footprint = selectors.footprint_get(case)
+    years = footprint.result.get("service_years") if footprint else None
+    built = inputs.scenario_document(request.POST, years)
+    if built.errors:
+        return _reject(request, case, abilities, key,
+                       _scenario_form(scenario, key, values=values, errors=built.errors))
+    try:
+        services.scenario_save(case=case, user=user, values=request.POST, scenario=scenario,
+                               footprint_document=built.document or None)
+    except services.Rejected as exc:
+        names = {spec.name for spec in inputs.SCENARIO_FIELDS}
+        errors, general = inputs.field_errors(exc.problems, built, names)
+        errors.update(exc.errors)
+        if general:
+            errors["fp-general"] = " ".join(general)
+        return _reject(request, case, abilities, key,
+                       _scenario_form(scenario, key, values=values, errors=errors))
+    messages.success(request, _("Scénario sans IA enregistré."))
+    return redirect(reverse("footprint:alternative", args=[case.pk]) + "#comparaison")
+
+
+@login_required
+@require_POST
+def scenario_delete(request: HttpRequest, pk: int, scenario_id: int) -> HttpResponse:
+    user, case, _abilities = _comparison_guard(request, pk)
+    scenario = get_object_or_404(NoAiScenario, case=case, pk=scenario_id)
+    services.scenario_delete(case=case, user=user, scenario=scenario)
+    messages.success(request, _("Scénario supprimé."))
+    return redirect(reverse("footprint:alternative", args=[case.pk]) + "#comparaison")
+
+
+@login_required
+@require_POST
+def ai_option_save(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case, abilities = _comparison_guard(request, pk)
+    try:
+        services.comparison_save(case=case, user=user, values=request.POST)
+    except services.Rejected as exc:
+        values = {k: str(v) for k, v in request.POST.items()}
+        return _reject(request, case, abilities, "ai", {"values": values, "errors": exc.errors})
+    messages.success(request, _("Option avec IA enregistrée."))
+    return redirect(reverse("footprint:alternative", args=[case.pk]) + "#comparaison")
+
+
+@login_required
+@require_POST
+def conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case, abilities = _comparison_guard(request, pk)
+    try:
+        services.comparison_conclude(case=case, user=user,
+                                     conclusion=request.POST.get("conclusion", ""))
+    except services.Rejected as exc:
+        form = {"values": {"conclusion": request.POST.get("conclusion", "")},
+                "errors": exc.errors}
+        return _reject(request, case, abilities, "conclusion", form)
+    messages.success(request, _("Conclusion du groupe enregistrée."))
+    return redirect(reverse("footprint:alternative", args=[case.pk]) + "#conclusion")
