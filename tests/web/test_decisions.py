@@ -173,3 +173,17 @@ def test_path_page_and_tasks(people: dict[str, User], client: Any) -> None:
     tasks = client.get("/taches/").content.decode()
     assert demo.INVENTAIRE.title.replace("'", "&#x27;") not in tasks
     assert Answer.objects.filter(case=case).exists()
+
+
+def test_the_organisation_rule_decides_who_must_validate(people: dict[str, User]) -> None:
+    case = case_titled(demo.INVENTAIRE.title)
+    organisation = case.organisation
+    organisation.required_delegations = "numerique"
+    organisation.save()
+    with pytest.raises(wf.WorkflowRefused):
+        wf.decision_record(case=case, user=people["elu-rh"], decision="valide",
+                           decided_on=dt.date(2026, 11, 30))
+    wf.decision_record(case=case, user=people["elu-numerique"], decision="valide",
+                       decided_on=dt.date(2026, 11, 30), reference="Arrêté 2026-12")
+    wf.transition_apply(case=case, user=people["numerique"], code="constater_validation")
+    assert case.state == "information_syndicale"

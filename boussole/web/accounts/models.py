@@ -20,6 +20,12 @@ class Organisation(models.Model):
         _("effectif (ETP)"), null=True, blank=True,
         help_text=_("Utilisé par les règles du CRPA (seuil de 50 agents)."),
     )
+    required_delegations = models.CharField(
+        _("délégations dont la décision est requise"), max_length=200,
+        default="numerique,rh,thematique",
+        help_text=_("Codes séparés par des virgules (numerique, rh, thematique). Tous doivent "
+                    "valider ; un refus refuse."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -28,6 +34,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def decision_delegations(self) -> tuple[str, ...]:
+        """The delegations whose decision the organisation's rule requires, in order."""
+        codes = [c.strip() for c in self.required_delegations.split(",") if c.strip()]
+        return tuple(c for c in roles.DELEGATIONS if c in codes) or tuple(roles.DELEGATIONS)
 
 
 class Role(models.TextChoices):

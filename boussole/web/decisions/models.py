@@ -7,13 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from boussole.web.cases.models import Case
+from boussole.web.cases.models import Case, Verdict
 
-
-class GroupVerdict(models.TextChoices):
-    FAVORABLE = "favorable", _("Favorable")
-    FAVORABLE_RESERVES = "favorable_reserves", _("Favorable avec réserves")
-    DEFAVORABLE = "defavorable", _("Défavorable")
+#: The group's consolidated opinion uses the same three verdicts as the per-criterion opinions.
+GroupVerdict = Verdict
 
 
 class GroupOpinion(models.Model):

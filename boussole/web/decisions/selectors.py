@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from boussole.core import workflow
 from boussole.core.access import OPEN_STATES
@@ -32,10 +33,12 @@ def path_context(case: Case, user: User) -> dict[str, Any]:
     version = services.current_version(case)
     decisions = {d.delegation: d for d in Decision.objects.filter(version=version)
                  .select_related("official")} if version else {}
-    required = [(code, label, decisions.get(code)) for code, label in
-                (("numerique", "Élu·e au numérique"), ("rh", "Élu·e aux ressources humaines"),
-                 ("thematique", "Vice-président·e de la thématique"))]
-    outcome = workflow.political_outcome({k: v.decision for k, v in decisions.items()})
+    labels = {"numerique": _("Élu·e au numérique"), "rh": _("Élu·e aux ressources humaines"),
+              "thematique": _("Vice-président·e de la thématique")}
+    delegations = case.organisation.decision_delegations
+    required = [(code, labels[code], decisions.get(code)) for code in delegations]
+    outcome = workflow.political_outcome({k: v.decision for k, v in decisions.items()},
+                                         delegations)
     return {
         "state": state,
         "transitions": transitions,
@@ -51,7 +54,8 @@ def path_context(case: Case, user: User) -> dict[str, Any]:
         "union": list(UnionInformation.objects.filter(case=case).select_related("recorded_by")),
         "can_group_opinion": case.state == "avis_groupe" and user.role in (
             Role.REFERENT, Role.ADMIN),
-        "can_decide": case.state == "decision" and user.role == Role.ELU,
+        "can_decide": case.state == "decision" and user.role == Role.ELU
+        and user.delegation in delegations,
         "my_decision": decisions.get(user.delegation) if user.role == Role.ELU else None,
         "can_union": case.state == "information_syndicale" and user.role in (
             services.UNION_ROLES),

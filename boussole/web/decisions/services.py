@@ -56,6 +56,7 @@ def snapshot(case: Case) -> workflow.CaseSnapshot:
         group_verdict=group,
         decisions=decisions,
         union_information=UnionInformation.objects.filter(case=case).exists(),
+        required_delegations=case.organisation.decision_delegations,
         has_reason=False,
     )
 
@@ -196,7 +197,8 @@ def group_opinion_record(*, case: Case, user: User, verdict: str, summary: str =
 def decision_record(*, case: Case, user: User, decision: str, decided_on: dt.date,
                     conditions: str = "", reference: str = "") -> Decision:
     """An elected official records their decision on the frozen version."""
-    if user.role != Role.ELU or user.organisation_id != case.organisation_id:
+    if (user.role != Role.ELU or user.organisation_id != case.organisation_id
+            or user.delegation not in case.organisation.decision_delegations):
         raise WorkflowRefused(["Seul·e un·e élu·e désigné·e de l'organisation décide."])
     if case.state != "decision":
         raise WorkflowRefused(["Le dossier n'est pas soumis à la décision des élus."])
@@ -222,7 +224,8 @@ def decision_record(*, case: Case, user: User, decision: str, decided_on: dt.dat
                         "decided_on": decided_on.isoformat(), "reference": record.reference,
                         "version": version.number})
     outcome = workflow.political_outcome(dict(
-        Decision.objects.filter(version=version).values_list("delegation", "decision")))
+        Decision.objects.filter(version=version).values_list("delegation", "decision")),
+        case.organisation.decision_delegations)
     if outcome is not None:
         notify(case, [*_org_users(case, role=Role.REFERENT, domain="numerique"), case.lead],
                f"Les élus ont rendu leur décision : {workflow.DECISIONS[outcome]}.",
