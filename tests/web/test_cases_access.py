@@ -149,3 +149,18 @@ def test_database_progress_matches_the_core(organisation: Any, make_user: Any) -
     fast = progress_for_cases(cases)
     for case in cases:
         assert fast[case.pk] == case_progress(case)[1], case.title
+
+
+def test_discussion_works_without_javascript_and_as_a_fragment(
+        client: Any, organisation: Any, make_user: Any) -> None:
+    lead = make_user("p", organisation)
+    case = make_case(organisation, lead)
+    client.force_login(lead)
+    page = client.get(f"/cas/{case.pk}/critere/2/").content.decode()
+    url = f"/cas/{case.pk}/discussion/conformite_donnees_personnelles/"
+    assert f'href="{url}"' in page  # the link that works without JavaScript
+    full = client.get(url).content.decode()
+    assert full.count("<h1") == 1 and "Nouveau commentaire" in full
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<h1" not in fragment and "Nouveau commentaire" in fragment
+    assert client.get(f"/cas/{case.pk}/discussion/inconnue/").status_code == 404

@@ -515,3 +515,18 @@ def legal_page(request: HttpRequest, pk: int) -> HttpResponse:
                "levels": [(level.name, level.label_fr) for level in legal.RETAINABLE],
                "posted": request.POST, **_legal_context(case)}
     return render(request, "cases/legal.html", context, status=400 if error else 200)
+
+
+@login_required
+def discussion(request: HttpRequest, pk: int, item_id: str) -> HttpResponse:
+    """The comments and evidence of one item: a fragment for htmx, a full page without it."""
+    case = selectors.case_get(_user(request), pk)
+    ctx = _item_context(request, case, item_id)
+    view = ctx["view"]
+    item = ctx["item"]
+    ctx.update({"target_item": item.id, "dom_key": item.id,
+                "crit": getattr(item, "criterion", None), "comments": view.threads,
+                "evidence": view.evidence, "label": view.label, "full": True})
+    if _is_htmx(request):
+        return render(request, "cases/_discussion_body.html", ctx)
+    return render(request, "cases/discussion.html", ctx)
