@@ -84,7 +84,8 @@ def memo_data(version: FileVersion) -> dict[str, Any]:
     return {
         "organisation": case.organisation.name,
         "generated_at": timezone.localtime().isoformat(),
-        "version": {"number": version.number, "frozen_at": version.frozen_at.isoformat(),
+        "version": {"number": version.number,
+                    "frozen_at": timezone.localtime(version.frozen_at).isoformat(),
                     "frozen_by": str(version.frozen_by)},
         "case": {**{k: snap["case"].get(k, "") for k in ("reference", "title", "service",
                                                            "purpose", "vendor")},
