@@ -116,4 +116,9 @@ def test_diff_lists_what_must_be_answered_again(tmp_path: Path) -> None:
 def test_usage_errors_exit_2() -> None:
     result = run("grid", "export", "--format", "xml")
     assert result.returncode == 2
-    assert "erreur" in result.stderr
+    assert "erreur" in result.stderr and "choix invalide" in result.stderr
+    assert "utilisation : " in result.stderr
+    missing = run("grid", "diff", str(GRID))
+    assert missing.returncode == 2 and "arguments obligatoires manquants" in missing.stderr
+    helped = run("grid", "--help")
+    assert helped.returncode == 0 and "afficher cette aide et quitter" in helped.stdout
