@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from boussole.core import workflow
 from boussole.web.accounts.models import User
 from boussole.web.cases import selectors
+from boussole.web.cases.models import Case
 from boussole.web.cases.views import _user
 from boussole.web.decisions import selectors as dselectors
 from boussole.web.decisions import services
@@ -45,79 +47,78 @@ def path(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _refused(request: HttpRequest, exc: services.WorkflowRefused) -> None:
-    for problem in exc.problems:
-        messages.error(request, problem)
+def _on_path(request: HttpRequest, pk: int,
+             record: Callable[[Case, User, QueryDict], str]) -> HttpResponse:
+    """Run one recording on the decision path: its success message, or each reason why it was
+    refused (nothing recorded), then back to the path page."""
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    try:
+        messages.success(request, record(case, user, request.POST))
+    except services.WorkflowRefused as exc:
+        for problem in exc.problems:
+            messages.error(request, problem)
+    return redirect("decisions:path", case.pk)
+
+
+def _required_date(raw: str, message: str) -> dt.date:
+    day = _date(raw)
+    if day is None:
+        raise services.WorkflowRefused([message])
+    return day
 
 
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    user = _user(request)
-    case = selectors.case_get(user, pk)
-    try:
+    def record(case: Case, user: User, post: QueryDict) -> str:
         services.transition_apply(case=case, user=user, code=code,
-                                  reason=request.POST.get("reason", ""))
-        messages.success(request, _("Étape enregistrée : %(label)s.")
-                         % {"label": workflow.TRANSITIONS[code].label})
-    except services.WorkflowRefused as exc:
-        _refused(request, exc)
-    return redirect("decisions:path", case.pk)
+                                  reason=post.get("reason", ""))
+        return _("Étape enregistrée : %(label)s.") % {
+            "label": workflow.TRANSITIONS[code].label}
+
+    return _on_path(request, pk, record)
 
 
 @login_required
 @require_POST
 def group_opinion(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    case = selectors.case_get(user, pk)
-    try:
+    def record(case: Case, user: User, post: QueryDict) -> str:
         services.group_opinion_record(
-            case=case, user=user, verdict=request.POST.get("verdict", ""),
-            summary=request.POST.get("summary", ""),
-            recommendations=request.POST.get("recommendations", ""),
-            conditions=request.POST.get("conditions", ""))
-        messages.success(request, _("Avis du groupe enregistré."))
-    except services.WorkflowRefused as exc:
-        _refused(request, exc)
-    return redirect("decisions:path", case.pk)
+            case=case, user=user, verdict=post.get("verdict", ""),
+            summary=post.get("summary", ""), recommendations=post.get("recommendations", ""),
+            conditions=post.get("conditions", ""))
+        return _("Avis du groupe enregistré.")
+
+    return _on_path(request, pk, record)
 
 
 @login_required
 @require_POST
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    case = selectors.case_get(user, pk)
-    day = _date(request.POST.get("decided_on", ""))
-    try:
-        if day is None:
-            raise services.WorkflowRefused([_("Date de la décision invalide (AAAA-MM-JJ).")])
-        services.decision_record(case=case, user=user, decision=request.POST.get("decision", ""),
-                                 decided_on=day, conditions=request.POST.get("conditions", ""),
-                                 reference=request.POST.get("reference", ""))
-        messages.success(request, _("Votre décision est enregistrée."))
-    except services.WorkflowRefused as exc:
-        _refused(request, exc)
-    return redirect("decisions:path", case.pk)
+    def record(case: Case, user: User, post: QueryDict) -> str:
+        day = _required_date(post.get("decided_on", ""),
+                             _("Date de la décision invalide (AAAA-MM-JJ)."))
+        services.decision_record(case=case, user=user, decision=post.get("decision", ""),
+                                 decided_on=day, conditions=post.get("conditions", ""),
+                                 reference=post.get("reference", ""))
+        return _("Votre décision est enregistrée.")
+
+    return _on_path(request, pk, record)
 
 
 @login_required
 @require_POST
 def union_information(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    case = selectors.case_get(user, pk)
-    day = _date(request.POST.get("held_on", ""))
-    try:
-        if day is None:
-            raise services.WorkflowRefused([_("Date invalide (AAAA-MM-JJ).")])
+    def record(case: Case, user: User, post: QueryDict) -> str:
+        day = _required_date(post.get("held_on", ""), _("Date invalide (AAAA-MM-JJ)."))
         services.union_information_record(
-            case=case, user=user, held_on=day, body=request.POST.get("body", ""),
-            documents=request.POST.get("documents", ""),
-            questions=request.POST.get("questions", ""),
-            answers=request.POST.get("answers", ""))
-        messages.success(request, _("Information syndicale enregistrée."))
-    except services.WorkflowRefused as exc:
-        _refused(request, exc)
-    return redirect("decisions:path", case.pk)
+            case=case, user=user, held_on=day, body=post.get("body", ""),
+            documents=post.get("documents", ""), questions=post.get("questions", ""),
+            answers=post.get("answers", ""))
+        return _("Information syndicale enregistrée.")
+
+    return _on_path(request, pk, record)
 
 
 @login_required
