@@ -35,13 +35,19 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 #: One answer of every type: profile facts first, then questions (the export's order).
-FACTS: dict[str, Any] = {
+FACTS: dict[str, Any] = {  # in the grid's order
     "est_ia": "oui",                          # yes_no
     "role": "deployeur",                      # single_choice
     "en_service_avant": "oui",
     "en_service_depuis": "2023-05-01",        # date
     "biometrie": ["aucune"],                  # multiple_choice (exclusive option)
     "personnes": ["usagers", "agents"],       # multiple_choice
+    # The facts that could trigger a red line are established, so that favourable opinions on
+    # criteria 1-2 are possible ("je ne sais pas" would keep the red line open).
+    "sensibles_comme_critere": "non",
+    "decision": "aucune",
+    "pratiques_art5": ["aucune"],
+    "video": "non",
     "securite.dict.D": 3,                     # scale
 }
 QUESTIONS: dict[str, tuple[Any, str]] = {
@@ -267,8 +273,8 @@ MALFORMED: list[tuple[dict[str, Any], list[str]]] = [
     ({"case.purpose": "nul\x00", "audit.0.after": {"x": float("nan")}, "intrus": 1},
      ["case.purpose : le caractère nul", "audit[0].after.x : nombre non fini",
       "intrus : clé inconnue « intrus »"]),
-    ({"answers.12.justification": ""},  # the computed emissions, overridden without reason
-     ["answers[12].justification : une valeur saisie à la place du calcul doit être justifiée"]),
+    ({"answers.16.justification": ""},  # the computed emissions, overridden without reason
+     ["answers[16].justification : une valeur saisie à la place du calcul doit être justifiée"]),
 ]
 
 
@@ -355,6 +361,12 @@ def test_a_red_line_case_cannot_be_imported_past_the_group_opinion(
         case_import(document, organisation=other_organisation, user=importer)
     assert db_counts() == before
     document["case"]["state"] = "refuse"
+    with pytest.raises(InvalidDocument, match="critère 1"):  # its favourable opinion
+        case_import(document, organisation=other_organisation, user=importer)
+    assert db_counts() == before
+    for opinion in document["opinions"]:
+        opinion["verdict"] = "defavorable"
+        opinion["recommendations"] = opinion["recommendations"] or "Irrecevable."
     assert case_import(document, organisation=other_organisation, user=importer).red_line
 
 

@@ -39,7 +39,6 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
-import json
 import math
 import re
 from collections.abc import Callable
@@ -53,9 +52,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from boussole.core.documents import describe_type
+from boussole.core import workflow
+from boussole.core.documents import CASE_LIMITS, describe_type, load_json, read_text
 from boussole.core.errors import InvalidDocument, Problem
 from boussole.core.grid import AnswerInvalid, Fact, Grid, Question, validate_value
+from boussole.core.limits import LIMITS
 from boussole.web.accounts.models import Organisation, User
 from boussole.web.cases import services
 from boussole.web.cases.models import (
@@ -70,9 +71,6 @@ from boussole.web.cases.models import (
     Verdict,
 )
 from boussole.web.grids import grid_for
-
-#: States reached only through a favourable opinion or decision: closed to red-line cases.
-RED_LINE_FORBIDDEN_STATES = frozenset({"decision", "information_syndicale", "en_service"})
 
 FORMAT = "boussole-case/1"
 
@@ -231,43 +229,14 @@ def case_snapshot(case: Case, *, people: bool = True) -> dict[str, Any]:
 
 # --- Reading a document ------------------------------------------------------------------
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
 def load_document(path: str | Path) -> Any:
-    """Read a JSON file; every failure becomes :class:`InvalidDocument` naming the file."""
+    """Read a JSON file under the case limits (size, nodes, depth; no duplicate key, no lone
+    surrogate, no NaN); every failure becomes :class:`InvalidDocument` naming the file."""
     source = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InvalidDocument([Problem((), "fichier introuvable.")], source=source) from None
-    except IsADirectoryError:
-        raise InvalidDocument([Problem((), "c'est un dossier, pas un fichier.")],
-                              source=source) from None
-    except OSError as exc:
-        raise InvalidDocument([Problem((), f"lecture impossible ({exc.strerror}).")],
-                              source=source) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidDocument(
-            [Problem((), f"le fichier n'est pas encodé en UTF-8 (octet {exc.start}).")],
-            source=source) from None
+    text = read_text(path, limits=CASE_LIMITS)
     if not text.strip():
         raise InvalidDocument([Problem((), "le document est vide.")], source=source)
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise InvalidDocument([Problem((), f"JSON invalide (ligne {exc.lineno}, colonne "
-                                           f"{exc.colno}) : {exc.msg}.")],
-                              source=source) from None
-    except ValueError as exc:
-        raise InvalidDocument([Problem((), f"JSON invalide : « {exc} » n'est pas un nombre "
-                                           "admis.")], source=source) from None
-    except RecursionError:
-        raise InvalidDocument([Problem((), "JSON invalide : imbrication trop profonde.")],
-                              source=source) from None
+    return load_json(text, source=source, limits=CASE_LIMITS, allow_constants=False)
 
 
 # --- Validation --------------------------------------------------------------------------
@@ -493,10 +462,10 @@ class _Validator:
                                     f"{', '.join(State.values)}.")
         return {
             "reference": r.text(block, path, "reference", max_length=32, required=True),
-            "title": r.text(block, path, "title", max_length=200, required=True),
-            "service": r.text(block, path, "service", max_length=200),
-            "purpose": r.text(block, path, "purpose"),
-            "vendor": r.text(block, path, "vendor", max_length=200),
+            "title": r.text(block, path, "title", max_length=LIMITS["title"], required=True),
+            "service": r.text(block, path, "service", max_length=LIMITS["service"]),
+            "purpose": r.text(block, path, "purpose", max_length=LIMITS["purpose"]),
+            "vendor": r.text(block, path, "vendor", max_length=LIMITS["vendor"]),
             "state": state,
             "created_at": r.moment(block, path, "created_at"),
             "updated_at": r.moment(block, path, "updated_at"),
@@ -529,7 +498,8 @@ class _Validator:
                 what = "une question" if expected == Answer.Kind.QUESTION else "un fait du profil"
                 r.add((*path, "kind"), f"« {item_id} » est {what} de la grille : « {expected} » "
                                        "attendu.")
-            justification = r.text(block, path, "justification")
+            justification = r.text(block, path, "justification",
+                                   max_length=LIMITS["justification"])
             value: Any = None
             if "value" in block and r.plain(block["value"], (*path, "value")) and item:
                 try:
@@ -587,7 +557,7 @@ class _Validator:
                 ids.setdefault(comment_id, index)
             item_id = r.text(block, path, "item_id", max_length=80)
             self.item(item_id, (*path, "item_id"))
-            body = r.text(block, path, "body", max_length=5000, required=True)
+            body = r.text(block, path, "body", max_length=LIMITS["comment"], required=True)
             out.append({
                 "index": index, "id": comment_id, "criterion": self.criterion(
                     block, path, nullable=True),
@@ -606,12 +576,10 @@ class _Validator:
             if parent not in parents:
                 r.add(here, f"commentaire parent « {parent} » introuvable dans « comments ».")
                 continue
-            ancestor, steps = parent, 0
-            while ancestor is not None and ancestor != comment["id"] and steps <= len(out):
-                ancestor, steps = parents.get(ancestor), steps + 1
-            if ancestor is not None:
-                r.add(here, "les réponses forment une boucle (un commentaire ne peut pas "
-                            "répondre à lui-même, même indirectement).")
+            if parents[parent] is not None or parent == comment["id"]:
+                # As on the web: a thread is one comment and its replies (one level).
+                r.add(here, "une réponse ne peut répondre qu'à un commentaire qui n'est pas "
+                            "lui-même une réponse (les fils de discussion n'ont qu'un niveau).")
         return out
 
     def _comment_ref(self, block: dict[str, Any], path: PathT, key: str) -> Any:
@@ -716,7 +684,8 @@ class _Validator:
             if verdict is not None and verdict not in Verdict.values:
                 r.add((*path, "verdict"), f"avis « {verdict} » inconnu ; avis admis : "
                                           f"{', '.join(Verdict.values)}.")
-            recommendations = r.text(block, path, "recommendations")
+            recommendations = r.text(block, path, "recommendations",
+                                     max_length=LIMITS["recommendations"])
             if (verdict in Verdict.values and verdict != Verdict.FAVORABLE
                     and recommendations is not None and not recommendations.strip()):
                 r.add((*path, "recommendations"), "un avis avec réserves ou défavorable doit "
@@ -979,16 +948,18 @@ def _write(plan: _Plan, organisation: Organisation, importer: User, source: str 
     services.audit_record(case=case, user=importer, action="case_imported",
                           after=_import_record(plan, case, source, unmatched, dropped),
                           note=_import_note(plan, case, importer, source, unmatched, dropped))
-    from boussole.web.cases.legal import legal_refresh  # as answer_record does for facts
+    from boussole.web.cases.legal import fact_names, red_line_standing
 
-    legal_refresh(case)  # the denormalised legal levels, derived from the imported facts
-    if case.red_line and case.state in RED_LINE_FORBIDDEN_STATES:
-        # The red lines block every favourable path, imports included (no override): the whole
-        # import is rolled back.
-        raise InvalidDocument([Problem(("case", "state"), (
-            "une ligne rouge de la doctrine est active sur ce dossier : il est irrecevable en "
-            f"l'état et ne peut pas être importé à l'étape « {case.get_state_display()} »."))],
-            source=source)
+    # The same rules as the web (in the core): the state must be reachable, and the red lines
+    # block every favourable path (no override). Any problem rolls the whole import back.
+    standing = red_line_standing(case)  # derives the legal levels from the imported facts
+    snapshot = workflow.CaseSnapshot(
+        state=case.state, red_line=standing,
+        opinions={o["criterion"]: o["verdict"] for o in plan.opinions})
+    problems = workflow.import_problems(snapshot, fact_names(case))
+    if problems:
+        raise InvalidDocument([Problem(path, message) for path, message in problems],
+                              source=source)
     Case.objects.filter(pk=case.pk).update(created_at=data["created_at"],
                                            updated_at=data["updated_at"])
     case.refresh_from_db()

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-
+from boussole.core import limits, workflow
 from boussole.core.rules import Evaluation, Level, default_rule_base, evaluate
 from boussole.web.accounts.models import User
 from boussole.web.cases.models import Answer, Case, LegalAssessment
+from boussole.web.cases.services import case_write
 
-BLOCKING = {Level.BLOQUANT_DOCTRINE.name, Level.BLOQUANT_LOI.name}
+BLOCKING = workflow.BLOCKING_LEVELS
 LEVEL_ORDER = [level.name for level in sorted(Level, reverse=True)]
 RETAINABLE = [Level.BLOQUANT_LOI, Level.BLOQUANT_DOCTRINE, Level.ELEVE, Level.MODERE,
               Level.LIMITE]
@@ -30,12 +30,11 @@ QUESTION_TITLES = {
 
 
 class NotReceivable(Exception):
-    """An active red line forbids a favourable path (no override)."""
+    """A red line (active, or not lifted because blocking facts are unknown) forbids a
+    favourable path (no override)."""
 
-    def __init__(self) -> None:
-        super().__init__("Une ligne rouge de la doctrine est active : le dossier est "
-                         "irrecevable en l'état. Aucun avis favorable ni aucune décision de "
-                         "validation n'est possible.")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or workflow.RedLine(active=True).problem())
 
 
 def case_facts(case: Case) -> dict[str, Any]:
@@ -55,13 +54,21 @@ def case_evaluation(case: Case, facts: dict[str, Any] | None = None) -> Evaluati
     return evaluate(case_facts(case) if facts is None else facts, parameters(case))
 
 
+def retained_level(case: Case) -> str | None:
+    """The level the lawyers retained last, if any."""
+    return (LegalAssessment.objects.filter(case=case).values_list("retained_level", flat=True)
+            .first())
+
+
 def legal_refresh(case: Case) -> Evaluation:
-    """Re-evaluate and store the denormalised levels and red-line flag on the case."""
+    """Re-evaluate and store the denormalised levels and red-line flag on the case (the flag
+    is set when the indicative or the retained level is blocking)."""
     evaluation = case_evaluation(case)
+    standing = workflow.red_line_from(evaluation, retained_level(case))
     fields = {
         "legal_level": evaluation.niveau_indicatif.name,
         "legal_potential": evaluation.niveau_potentiel.name,
-        "red_line": evaluation.niveau_indicatif.name in BLOCKING,
+        "red_line": standing.active,
         "rules_version": default_rule_base().version_label,
     }
     Case.objects.filter(pk=case.pk).update(**fields)
@@ -70,10 +77,27 @@ def legal_refresh(case: Case) -> Evaluation:
     return evaluation
 
 
+def fact_names(case: Case) -> dict[str, str]:
+    """A short readable name for each profile fact of the case's grid: its number."""
+    from boussole.web.grids import grid_for
+
+    grid = grid_for(case.grid_id, case.grid_version)
+    return {fact.id: fact.number or fact.id for fact in grid.profile}
+
+
+def red_line_standing(case: Case, evaluation: Evaluation | None = None) -> workflow.RedLine:
+    """The case's red-line standing now (re-evaluated unless ``evaluation`` is given)."""
+    if evaluation is None:
+        evaluation = legal_refresh(case)
+    return workflow.red_line_from(evaluation, retained_level(case))
+
+
 def ensure_receivable(case: Case) -> None:
-    """Raise :class:`NotReceivable` if a red line is active (evaluated afresh)."""
-    if legal_refresh(case).niveau_indicatif.name in BLOCKING:
-        raise NotReceivable
+    """Raise :class:`NotReceivable` while a red line blocks favourable steps (evaluated
+    afresh): the indicative, potential or retained level is blocking."""
+    standing = red_line_standing(case)
+    if standing.blocks:
+        raise NotReceivable(standing.problem(fact_names(case)))
 
 
 def grouped_flags(evaluation: Evaluation) -> dict[str, Any]:
@@ -97,7 +121,7 @@ def grouped_flags(evaluation: Evaluation) -> dict[str, Any]:
             "json": evaluation.to_json()}
 
 
-@transaction.atomic
+@case_write
 def legal_retain(*, case: Case, user: User, retained_level: str, rationale: str = "",
                  measures: str = "", owner: str = "", review_date: dt.date | None = None
                  ) -> LegalAssessment:
@@ -109,12 +133,20 @@ def legal_retain(*, case: Case, user: User, retained_level: str, rationale: str 
     evaluation = legal_refresh(case)
     proposed = evaluation.niveau_indicatif.name
     rationale = rationale.strip()
+    problems = limits.texts_problems(rationale=rationale, measures=measures.strip(),
+                                     owner=owner.strip())
+    if problems:
+        raise ValueError(" ".join(problems))
     if retained_level != proposed and not rationale:
         raise ValueError("Le niveau retenu diffère du niveau proposé par les règles : "
                          "motivez ce choix.")
     if proposed in BLOCKING and retained_level not in BLOCKING:
         raise ValueError("Une ligne rouge de la doctrine est active : elle ne peut pas être "
                          "écartée par le niveau retenu.")
+    if evaluation.niveau_potentiel.name in BLOCKING and retained_level not in BLOCKING:
+        standing = workflow.red_line_from(evaluation)
+        raise ValueError((standing.problem(fact_names(case)) or "") + " Le niveau retenu ne "
+                         "peut pas l'écarter : renseignez d'abord ces faits.")
     assessment = LegalAssessment.objects.create(
         case=case, proposed_level=proposed, potential_level=evaluation.niveau_potentiel.name,
         retained_level=retained_level, rationale=rationale, measures=measures.strip(),

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from boussole.core import limits, workflow
 from boussole.core.grid import AnswerInvalid, validate_value
 from boussole.core.workflow import CLOSED_STATES, FROZEN_STATES
 from boussole.web.accounts.models import Organisation, User
@@ -27,6 +30,35 @@ from boussole.web.cases.models import (
 from boussole.web.grids import current_grid, grid_for
 
 GENESIS = "0" * 64
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def case_lock(case: Case) -> Case:
+    """Take the case's row lock for the rest of the transaction and refresh ``case`` from the
+    locked row. Every write on a case holds this lock, so writes on one case are serialised
+    (PostgreSQL: ``SELECT … FOR UPDATE``; SQLite serialises writers by itself): the audit
+    sequence, unique answers and the state read by the guards never race."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    for field in Case._meta.concrete_fields:
+        setattr(case, field.attname, getattr(locked, field.attname))
+    return case
+
+
+def case_write(func: Callable[P, R]) -> Callable[P, R]:
+    """Decorator for services that change an existing case (passed as ``case=``): one
+    transaction, the case's row lock taken first."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic():
+            case = kwargs.get("case")
+            if isinstance(case, Case) and case.pk is not None:
+                case_lock(case)
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 class AnswerConflict(Exception):
@@ -47,7 +79,9 @@ def _event_hash(previous: str, payload: dict[str, Any]) -> str:
 
 def audit_record(*, case: Case, user: User | None, action: str, item_id: str = "",
                  before: Any = None, after: Any = None, note: str = "") -> AuditEvent:
-    """Append one event to the case's hash-chained audit trail."""
+    """Append one event to the case's hash-chained audit trail (under the case's row lock, so
+    that two writers never take the same sequence number)."""
+    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
     last = (AuditEvent.objects.filter(case=case).order_by("-sequence")
             .values_list("sequence", "hash").first())
     sequence, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
@@ -95,6 +129,10 @@ def case_create(*, organisation: Organisation, user: User, title: str, service: 
                 purpose: str, lead: User | None = None, vendor: str = "",
                 grid_id: str | None = None) -> Case:
     """Create a case pinned to the current version of the grid."""
+    problems = limits.texts_problems(title=title.strip(), service=service.strip(),
+                                     purpose=purpose.strip(), vendor=vendor.strip())
+    if problems:
+        raise ValueError(" ".join(problems))
     grid = current_grid(grid_id) if grid_id else current_grid()
     case = Case.objects.create(
         organisation=organisation, reference=_next_reference(organisation), title=title.strip(),
@@ -107,7 +145,7 @@ def case_create(*, organisation: Organisation, user: User, title: str, service: 
     return case
 
 
-@transaction.atomic
+@case_write
 def answer_record(*, case: Case, user: User, item_id: str, value: Any, justification: str = "",
                   expected_revision: int | None = None) -> Answer:
     """Validate and store one answer. ``expected_revision`` is the revision the user read
@@ -127,6 +165,9 @@ def answer_record(*, case: Case, user: User, item_id: str, value: Any, justifica
         raise AnswerInvalid(f"« {item_id} » n'est pas une question de la grille {grid.key}.")
     normalised = validate_value(item, value)
     justification = justification.strip()
+    problem = limits.text_problem("justification", justification)
+    if problem:
+        raise AnswerInvalid(problem)
     if getattr(item, "computed", False) and normalised != "nsp" and not justification:
         raise AnswerInvalid("Une valeur saisie à la place du calcul doit être justifiée.")
     current = Answer.objects.select_for_update().filter(case=case, item_id=item_id).first()
@@ -160,7 +201,7 @@ def answer_record(*, case: Case, user: User, item_id: str, value: Any, justifica
     return current
 
 
-@transaction.atomic
+@case_write
 def case_move(*, case: Case, user: User | None, state: str, note: str = "") -> Case:
     """Record a change of stage (the workflow's guards and roles sit in front of this)."""
     if state not in State.values:
@@ -182,7 +223,7 @@ def audit_last_sequence(case: Case) -> int:
 DESCRIPTION_FIELDS = ("title", "service", "purpose", "vendor")
 
 
-@transaction.atomic
+@case_write
 def case_update(*, case: Case, user: User, **changes: str) -> Case:
     """Change the description of a case; only the fields that changed are audited."""
     before: dict[str, Any] = {}
@@ -191,6 +232,9 @@ def case_update(*, case: Case, user: User, **changes: str) -> Case:
         if name not in DESCRIPTION_FIELDS:
             raise ValueError(f"champ non modifiable : {name}")
         value = value.strip()
+        problem = limits.text_problem(name, value)
+        if problem:
+            raise ValueError(problem)
         if getattr(case, name) != value:
             before[name], after[name] = getattr(case, name), value
             setattr(case, name, value)
@@ -200,8 +244,11 @@ def case_update(*, case: Case, user: User, **changes: str) -> Case:
     return case
 
 
-@transaction.atomic
+@case_write
 def assignment_add(*, case: Case, user: User, criterion: int, referent: User) -> Assignment:
+    from boussole.web.cases.access import require_assignment
+
+    require_assignment(user, case, criterion, referent)  # PermissionDenied (core rule)
     if referent.organisation_id != case.organisation_id:
         raise ValueError("Cette personne n'appartient pas à l'organisation du dossier.")
     if referent.role not in ("referent", "porteur"):
@@ -215,22 +262,26 @@ def assignment_add(*, case: Case, user: User, criterion: int, referent: User) ->
     return assignment
 
 
-@transaction.atomic
+@case_write
 def assignment_remove(*, case: Case, user: User, assignment: Assignment) -> None:
+    from boussole.web.cases.access import require_assignment
+
+    require_assignment(user, case, assignment.criterion, assignment.user)  # same right as adding
     audit_record(case=case, user=user, action="assignment_removed",
                  item_id=f"critere:{assignment.criterion}",
                  before={"user": assignment.user_id, "name": str(assignment.user)})
     assignment.delete()
 
 
-@transaction.atomic
+@case_write
 def comment_add(*, case: Case, user: User, body: str, item_id: str = "",
                 criterion: int | None = None, parent: Comment | None = None) -> Comment:
     body = body.strip()
     if not body:
         raise ValueError("Le commentaire est vide.")
-    if len(body) > 5000:
-        raise ValueError("Le commentaire dépasse 5 000 caractères.")
+    problem = limits.text_problem("comment", body)
+    if problem:
+        raise ValueError(problem)
     if parent is not None:
         if parent.case_id != case.pk:
             raise ValueError("Réponse à un commentaire d'un autre dossier.")
@@ -244,7 +295,7 @@ def comment_add(*, case: Case, user: User, body: str, item_id: str = "",
     return comment
 
 
-@transaction.atomic
+@case_write
 def comment_resolve(*, case: Case, user: User, comment: Comment, resolved: bool = True
                     ) -> Comment:
     thread = comment.parent or comment
@@ -280,7 +331,7 @@ def _sniff(head: bytes, extension: str) -> bool:
     return b"\x00" not in head
 
 
-@transaction.atomic
+@case_write
 def evidence_add(*, case: Case, user: User, upload: Any, item_id: str = "",
                  criterion: int | None = None) -> Evidence:
     from django.conf import settings
@@ -325,7 +376,7 @@ class OpinionConflict(Exception):
         super().__init__("Cet avis a été modifié entre-temps par une autre personne.")
 
 
-@transaction.atomic
+@case_write
 def opinion_give(*, case: Case, user: User, criterion: int, verdict: str,
                  recommendations: str = "", expected_revision: int | None = None) -> Opinion:
     if verdict not in Verdict.values:
@@ -333,13 +384,17 @@ def opinion_give(*, case: Case, user: User, criterion: int, verdict: str,
                          "défavorable.")
     if case.state in FROZEN_STATES or case.state in CLOSED_STATES:
         raise ValueError("Le dossier est figé à cette étape : les avis ne peuvent plus changer.")
-    if verdict != Verdict.DEFAVORABLE and criterion in (1, 2):
-        from boussole.web.cases.legal import BLOCKING, legal_refresh
+    if criterion in workflow.RED_LINE_CRITERIA:
+        from boussole.web.cases.legal import fact_names, red_line_standing
 
-        if legal_refresh(case).niveau_indicatif.name in BLOCKING:
-            raise ValueError("Une ligne rouge de la doctrine est active : l'avis sur ce critère "
-                             "ne peut être que défavorable (irrecevable en l'état).")
+        problem = workflow.can_give_opinion(criterion, verdict, red_line_standing(case),
+                                            fact_names(case))
+        if problem:
+            raise ValueError(problem)
     recommendations = recommendations.strip()
+    problem = limits.text_problem("recommendations", recommendations)
+    if problem:
+        raise ValueError(problem)
     if verdict != Verdict.FAVORABLE and not recommendations:
         raise ValueError("Un avis avec réserves ou défavorable doit être motivé par des "
                          "recommandations.")

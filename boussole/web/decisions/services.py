@@ -10,14 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 
-from boussole.core import workflow
+from boussole.core import limits, workflow
 from boussole.web.accounts.models import Role, User
-from boussole.web.cases.legal import current_assessment, legal_refresh
+from boussole.web.cases.access import is_lead
+from boussole.web.cases.legal import current_assessment, fact_names, red_line_standing
 from boussole.web.cases.models import Case, Opinion
-from boussole.web.cases.services import audit_record, case_move
+from boussole.web.cases.services import audit_record, case_move, case_write
 from boussole.web.decisions.models import (
     Decision,
     FileVersion,
@@ -47,11 +47,12 @@ def snapshot(case: Case) -> workflow.CaseSnapshot:
         decisions = dict(Decision.objects.filter(version=version)
                          .values_list("delegation", "decision"))
     group = GroupOpinion.objects.filter(case=case).values_list("verdict", flat=True).first()
-    legal_refresh(case)
+    standing = red_line_standing(case)
     return workflow.CaseSnapshot(
         state=case.state,
         opinions=dict(Opinion.objects.filter(case=case).values_list("criterion", "verdict")),
-        red_line=case.red_line,
+        red_line=standing,
+        fact_names=fact_names(case) if standing.blocks else {},
         legal_level_retained=current_assessment(case) is not None,
         group_verdict=group,
         decisions=decisions,
@@ -142,16 +143,18 @@ def _whose_turn(case: Case, state: str) -> tuple[list[User], str]:
     return [case.lead], f"Le dossier passe à l'étape « {workflow.STATES[state]} »."
 
 
-@transaction.atomic
+@case_write
 def transition_apply(*, case: Case, user: User, code: str, reason: str = "") -> Case:
     """Take a workflow transition, if the user's role and every guard allow it. ``case`` is
     updated in place."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    case.state, case.red_line = locked.state, locked.red_line
     state = snapshot(case)
     reason = reason.strip()
+    problem = limits.text_problem("reason", reason)
+    if problem:
+        raise WorkflowRefused([problem])
     state = workflow.CaseSnapshot(**{**state.__dict__, "has_reason": bool(reason)})
-    problems = workflow.check(code, state, user.role, user.domain)
+    problems = workflow.check(code, state, user.role, user.domain,
+                             is_lead=is_lead(user, case))
     if user.organisation_id != case.organisation_id:
         problems = ["Dossier d'une autre organisation."]
     if problems:
@@ -167,19 +170,24 @@ def transition_apply(*, case: Case, user: User, code: str, reason: str = "") -> 
     return case
 
 
-@transaction.atomic
+@case_write
 def group_opinion_record(*, case: Case, user: User, verdict: str, summary: str = "",
                          recommendations: str = "", conditions: str = "") -> GroupOpinion:
     if case.state != "avis_groupe":
         raise WorkflowRefused(["L'avis du groupe se consolide à l'étape « Avis du groupe »."])
     if not (user.role == Role.ADMIN or (user.role == Role.REFERENT)):
         raise WorkflowRefused(["Seuls les membres du groupe d'experts consolident l'avis."])
-    legal_refresh(case)
-    problem = workflow.can_record_group_opinion(verdict, case.red_line)
+    standing = red_line_standing(case)
+    problem = workflow.can_record_group_opinion(verdict, standing, fact_names(case))
     if problem:
         raise WorkflowRefused([problem])
     if verdict != "favorable" and not recommendations.strip():
         raise WorkflowRefused(["Un avis avec réserves ou défavorable doit être motivé."])
+    problems = limits.texts_problems(summary=summary.strip(),
+                                     recommendations=recommendations.strip(),
+                                     conditions=conditions.strip())
+    if problems:
+        raise WorkflowRefused(problems)
     before = GroupOpinion.objects.filter(case=case).values(
         "verdict", "summary", "recommendations", "conditions").first()
     opinion, _created = GroupOpinion.objects.update_or_create(case=case, defaults={
@@ -193,7 +201,7 @@ def group_opinion_record(*, case: Case, user: User, verdict: str, summary: str =
     return opinion
 
 
-@transaction.atomic
+@case_write
 def decision_record(*, case: Case, user: User, decision: str, decided_on: dt.date,
                     conditions: str = "", reference: str = "") -> Decision:
     """An elected official records their decision on the frozen version."""
@@ -205,12 +213,15 @@ def decision_record(*, case: Case, user: User, decision: str, decided_on: dt.dat
     version = current_version(case)
     if version is None:
         raise WorkflowRefused(["Aucune version figée du dossier n'a été transmise."])
-    legal_refresh(case)
-    problem = workflow.can_record_decision(decision, case.red_line)
+    standing = red_line_standing(case)
+    problem = workflow.can_record_decision(decision, standing, fact_names(case))
     if problem:
         raise WorkflowRefused([problem])
     if decision == "valide_sous_conditions" and not conditions.strip():
         raise WorkflowRefused(["Précisez les conditions de la validation."])
+    problems = limits.texts_problems(conditions=conditions.strip(), reference=reference.strip())
+    if problems:
+        raise WorkflowRefused(problems)
     before = Decision.objects.filter(version=version, delegation=user.delegation).values(
         "decision", "conditions", "decided_on", "reference").first()
     record, _created = Decision.objects.update_or_create(
@@ -236,11 +247,12 @@ def decision_record(*, case: Case, user: User, decision: str, decided_on: dt.dat
 UNION_ROLES = {Role.PORTEUR, Role.ADMIN, Role.REFERENT}
 
 
-@transaction.atomic
+@case_write
 def union_information_record(*, case: Case, user: User, held_on: dt.date, body: str,
                              documents: str, questions: str = "", answers: str = ""
                              ) -> UnionInformation:
-    if user.role not in UNION_ROLES or user.organisation_id != case.organisation_id:
+    if (user.role not in UNION_ROLES or user.organisation_id != case.organisation_id
+            or (user.role == Role.PORTEUR and not is_lead(user, case))):
         raise WorkflowRefused(["Votre rôle ne permet pas d'enregistrer l'information "
                                "syndicale."])
     if case.state != "information_syndicale":
@@ -248,6 +260,10 @@ def union_information_record(*, case: Case, user: User, held_on: dt.date, body: 
                                "par les élus."])
     if not body.strip() or not documents.strip():
         raise WorkflowRefused(["Indiquez l'instance et les documents présentés."])
+    problems = limits.texts_problems(body=body.strip(), documents=documents.strip(),
+                                     questions=questions.strip(), answers=answers.strip())
+    if problems:
+        raise WorkflowRefused(problems)
     record = UnionInformation.objects.create(
         case=case, held_on=held_on, body=body.strip(), documents=documents.strip(),
         questions=questions.strip(), answers=answers.strip(), recorded_by=user)

@@ -12,7 +12,6 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from boussole.core.footprint import compute_footprint
 from boussole.core.grid import AnswerInvalid, validate_value
 from boussole.web.accounts.models import User
 from boussole.web.cases.models import Answer, Case
-from boussole.web.cases.services import answer_record, audit_record
+from boussole.web.cases.services import answer_record, audit_record, case_write
 from boussole.web.footprint.models import (
     ComputedAnswer,
     FootprintInput,
@@ -164,7 +163,7 @@ def _sync_computed(case: Case, user: User, grid_figures: Mapping[str, float]) ->
         _write_answer(case, user, row)
 
 
-@transaction.atomic
+@case_write
 def footprint_compute(*, case: Case, user: User, document: Mapping[str, Any],
                       expected_revision: int | None = None) -> FootprintInput:
     """Validate and compute ``document``, store it with its result and write the retained
@@ -197,7 +196,7 @@ def footprint_compute(*, case: Case, user: User, document: Mapping[str, Any],
     return current
 
 
-@transaction.atomic
+@case_write
 def computed_override(*, case: Case, user: User, question_id: str, value: Any,
                       justification: str) -> ComputedAnswer:
     """Replace a computed figure by a value of the group's, with its justification. The
@@ -234,7 +233,7 @@ def computed_override(*, case: Case, user: User, question_id: str, value: Any,
     return row
 
 
-@transaction.atomic
+@case_write
 def computed_reset(*, case: Case, user: User, question_id: str) -> ComputedAnswer:
     """Go back to the computed figure (the override stays in the audit trail)."""
     row = ComputedAnswer.objects.select_for_update().filter(
@@ -279,7 +278,7 @@ def _scenario_state(scenario: NoAiScenario) -> JSON:
             "per_year_kg_co2e": (result.get("per_year") or {}).get("kg_co2e")}
 
 
-@transaction.atomic
+@case_write
 def scenario_save(*, case: Case, user: User, values: Mapping[str, str],
                   footprint_document: Mapping[str, Any] | None = None,
                   scenario: NoAiScenario | None = None) -> NoAiScenario:
@@ -323,7 +322,7 @@ def scenario_save(*, case: Case, user: User, values: Mapping[str, str],
     return scenario
 
 
-@transaction.atomic
+@case_write
 def scenario_delete(*, case: Case, user: User, scenario: NoAiScenario) -> None:
     if scenario.case_id != case.pk:
         raise ValueError(_("Ce scénario appartient à un autre dossier."))
@@ -337,7 +336,7 @@ def _comparison_state(comparison: NoAiComparison) -> JSON:
             "conclusion": comparison.conclusion}
 
 
-@transaction.atomic
+@case_write
 def comparison_save(*, case: Case, user: User, values: Mapping[str, str]) -> NoAiComparison:
     """Describe the AI option on the comparison's lines (texts of :data:`AI_TEXTS`)."""
     errors: dict[str, str] = {}
@@ -356,7 +355,7 @@ def comparison_save(*, case: Case, user: User, values: Mapping[str, str]) -> NoA
     return comparison
 
 
-@transaction.atomic
+@case_write
 def comparison_conclude(*, case: Case, user: User, conclusion: str) -> NoAiComparison:
     """Record the group's conclusion: required, and only once a scenario without AI exists."""
     text = conclusion.strip()
