@@ -3,9 +3,18 @@
 Pure data in, a set of action codes out, so that services, views, templates and the API all read
 the same answer. Actions:
 
-``view``, ``edit_description``, ``answer_profile``, ``answer`` (on the criteria listed in
+``view``, ``view_internal`` (every internal page and record: profile, criteria, legal
+analysis, journal, decision path, opinions, other people's comments — everyone but the
+vendor), ``edit_description``, ``answer_profile``, ``answer`` (on the criteria listed in
 :attr:`Abilities.answer_criteria`), ``answer_vendor`` (vendor-facing questions only),
-``comment``, ``attach``, ``assign``, ``give_opinion`` (on :attr:`Abilities.opinion_criteria`).
+``comment``, ``attach``, ``assign`` (name anyone on any criterion: the case's managers),
+``assign_self`` (name oneself on :attr:`Abilities.self_assign_criteria`), ``give_opinion``
+(on :attr:`Abilities.opinion_criteria`).
+
+Porteurs act on the cases they lead (or created); on another porteur's case they read and
+comment, and answer only the criteria a manager named them on. Assignments follow
+:func:`assignment_problem`; the workflow's transitions follow the same lead rule
+(:func:`boussole.core.workflow.role_allowed`).
 """
 
 from __future__ import annotations
@@ -27,9 +36,34 @@ class Abilities:
     answer_criteria: frozenset[int] = frozenset()
     opinion_criteria: frozenset[int] = frozenset()
     reasons: Mapping[str, str] = field(default_factory=dict)
+    self_assign_criteria: frozenset[int] = frozenset()
 
     def can(self, action: str) -> bool:
         return action in self.actions
+
+    @property
+    def internal(self) -> bool:
+        """May see the internal pages and records of the case (everyone but the vendor)."""
+        return "view_internal" in self.actions
+
+    def sees_item(self, *, vendor_item: bool) -> bool:
+        """A vendor sees only the vendor-facing questions; internal people see every item."""
+        return self.internal or (self.can("view") and vendor_item)
+
+    def sees_thread(self, *, vendor_item: bool, started_by_viewer: bool) -> bool:
+        """A comment thread (its first comment and every reply). The vendor sees the threads
+        addressed to it: a comment carries no addressee, so these are the threads it started
+        on a vendor-facing question, with the organisation's replies in them."""
+        return self.internal or (self.sees_item(vendor_item=vendor_item) and started_by_viewer)
+
+    def sees_evidence(self, *, uploaded_by_viewer: bool) -> bool:
+        """The vendor sees only the files it attached itself."""
+        return self.internal or (self.can("view") and uploaded_by_viewer)
+
+    def sees_answer(self, *, answered_by_viewer: bool) -> bool:
+        """The vendor sees only its own answers (an answer the organisation gave to a
+        vendor-facing question is neither shown to it nor replaceable by it)."""
+        return self.internal or (self.can("view") and answered_by_viewer)
 
     def can_answer_criterion(self, number: int) -> bool:
         return number in self.answer_criteria
@@ -43,6 +77,60 @@ def criteria_for_domain(domain: str, criterion_referents: Mapping[int, Collectio
     """The criteria whose default referents include ``domain`` (or the whole group)."""
     return frozenset(number for number, referents in criterion_referents.items()
                      if domain in referents or "groupe" in referents)
+
+
+def manages_case(*, role: str, domain: str = "", is_lead: bool = False) -> bool:
+    """Does the person organise the instruction of the case? The digital project pilot, the
+    administrator, and the case's own lead."""
+    return (role == "admin" or (role == "referent" and domain == "numerique")
+            or (role == "porteur" and is_lead))
+
+
+#: Roles that can be named on a criterion.
+ASSIGNABLE_ROLES = frozenset({"referent", "porteur"})
+
+
+def assignment_problem(*, role: str, domain: str = "", state: str, is_lead: bool = False,
+                       criterion: int, assignee_role: str, assignee_domain: str = "",
+                       assignee_is_self: bool,
+                       criterion_referents: Mapping[int, Collection[str]],
+                       same_organisation: bool = True,
+                       assignee_same_organisation: bool = True) -> str | None:
+    """Why the user may not name (or un-name) the assignee on ``criterion``; ``None``: allowed.
+
+    Removing a person needs the same right as naming them. The case's managers
+    (:func:`manages_case`) name any referent on any criterion, and porteurs on the criteria
+    that fall to the porteur; anyone else may only name themselves, as a referent, on a
+    criterion of their own domain. Nobody names themselves outside their own domain (that
+    would give them the right to answer another domain's questions).
+    """
+    if not same_organisation:
+        return "Dossier d'une autre organisation."
+    if state not in OPEN_STATES:
+        return ("Les référents se désignent pendant l'instruction (brouillon ou en "
+                "instruction).")
+    if criterion not in criterion_referents:
+        return f"Le critère {criterion} n'existe pas dans la grille de ce dossier."
+    if not assignee_same_organisation:
+        return "Cette personne n'appartient pas à l'organisation du dossier."
+    if assignee_role not in ASSIGNABLE_ROLES:
+        return "Seuls les référents et les porteurs de projet peuvent être désignés."
+    own = "porteur" if assignee_role == "porteur" else assignee_domain
+    in_domain = criterion in criteria_for_domain(own, criterion_referents)
+    if assignee_role == "porteur" and not in_domain:
+        numbers = ", ".join(map(str, sorted(criteria_for_domain("porteur",
+                                                                criterion_referents))))
+        return ("Un porteur de projet ne peut être désigné que sur les critères qui lui "
+                f"reviennent ({numbers}).")
+    if assignee_is_self and not in_domain:
+        return ("Vous ne pouvez vous désigner que sur les critères de votre domaine : "
+                "demandez au pilote du projet numérique ou au chef de projet.")
+    if manages_case(role=role, domain=domain, is_lead=is_lead):
+        return None
+    if assignee_is_self and role == "referent":
+        return None
+    return ("Seuls le pilote du projet numérique, l'administrateur et le chef de projet du "
+            "dossier désignent d'autres personnes.")
 
 
 def abilities(*, role: str, domain: str = "", state: str, is_lead: bool = False,
@@ -62,29 +150,37 @@ def abilities(*, role: str, domain: str = "", state: str, is_lead: bool = False,
     answer: frozenset[int] = frozenset()
     opinion: frozenset[int] = frozenset()
     assigned = frozenset(assigned_criteria)
+    self_assign: frozenset[int] = frozenset()
     if role == "porteur":
-        actions |= {"view", "comment", "attach"}
-        if open_:
-            actions |= {"answer_profile", "answer", "assign"} | (
-                {"edit_description"} if is_lead else set())
+        actions |= {"view", "view_internal", "comment"}
+        if is_lead or assigned:
+            actions.add("attach")
+        if open_ and is_lead:
+            actions |= {"answer_profile", "answer", "assign", "edit_description",
+                        "assign_self"}
             answer = criteria_for_domain("porteur", referents) | assigned
+            self_assign = criteria_for_domain("porteur", referents)
+        elif open_ and assigned:
+            actions.add("answer")
+            answer = assigned
     elif role == "referent":
-        actions |= {"view", "comment", "attach"}
+        actions |= {"view", "view_internal", "comment", "attach"}
         mine = criteria_for_domain(domain, referents) | assigned
         if open_:
-            actions |= {"answer_profile", "answer"}
+            actions |= {"answer_profile", "answer", "assign_self"}
             answer = mine
+            self_assign = criteria_for_domain(domain, referents)
             if domain == "numerique":
                 actions |= {"assign", "edit_description"}
         if state in OPINION_STATES:
             actions.add("give_opinion")
             opinion = mine
     elif role == "admin":
-        actions |= {"view", "comment"}
+        actions |= {"view", "view_internal", "comment"}
         if open_:
             actions |= {"assign", "edit_description"}
     elif role in ("elu", "representant_personnel"):
-        actions |= {"view", "comment"}
+        actions |= {"view", "view_internal", "comment"}
     elif role == "prestataire" and is_vendor_of_case:
         actions |= {"view", "comment", "attach"}
         if open_:
@@ -92,4 +188,4 @@ def abilities(*, role: str, domain: str = "", state: str, is_lead: bool = False,
     # Evidence can be added while the file is worked on, and by experts while they give opinions.
     if not (open_ or (role == "referent" and state in OPINION_STATES)):
         actions.discard("attach")
-    return Abilities(frozenset(actions), answer, opinion)
+    return Abilities(frozenset(actions), answer, opinion, self_assign_criteria=self_assign)

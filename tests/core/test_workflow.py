@@ -14,6 +14,8 @@ from boussole.core.workflow import CaseSnapshot, check, political_outcome
 ROLES = [("porteur", ""), ("referent", "numerique"), ("referent", "juridique"), ("elu", ""),
          ("representant_personnel", ""), ("prestataire", ""), ("admin", "")]
 
+LEAD_ONLY = ("Seul·e le·la chef·fe de projet de ce dossier peut faire cette action (ou le "
+             "pilote du projet numérique).")
 ALL_OPINIONS = {n: "favorable" for n in range(1, 8)}
 VALIDATED = {"numerique": "valide", "rh": "valide", "thematique": "valide_sous_conditions"}
 
@@ -52,11 +54,34 @@ def test_every_transition_by_every_role(code: str, role: tuple[str, str]) -> Non
             case = CaseSnapshot(state=state, decisions={**VALIDATED, "rh": "ajourne"})
         if code == "constater_refus":
             case = CaseSnapshot(state=state, decisions={"numerique": "refuse"})
-        problems = check(code, case, name, domain)
+        problems = check(code, case, name, domain, is_lead=True)
         if allowed:
             assert problems == [], (code, role, state, problems)
         else:
             assert problems == ["Votre rôle ne permet pas cette action."]
+        # A porteur takes a porteur transition only on a case they lead; others do not
+        # depend on leading the case.
+        not_lead = check(code, case, name, domain, is_lead=False)
+        if allowed and name == "porteur":
+            assert not_lead == [LEAD_ONLY]
+        elif allowed:
+            assert not_lead == []
+        else:
+            assert not_lead == ["Votre rôle ne permet pas cette action."]
+
+
+def test_porteur_moves_only_the_cases_they_lead() -> None:
+    draft = CaseSnapshot(state="brouillon", has_reason=True)
+    assert check("lancer_instruction", draft, "porteur", is_lead=True) == []
+    refused = check("lancer_instruction", draft, "porteur")
+    assert refused == [LEAD_ONLY]
+    assert check("abandonner", draft, "porteur") == refused
+    assert [t.code for t in workflow.available(draft, "porteur")] == []
+    assert {t.code for t in workflow.available(draft, "porteur", is_lead=True)} == {
+        "lancer_instruction", "abandonner"}
+    # The pilot and the administrator never need to lead the case.
+    assert check("abandonner", draft, "referent", "numerique") == []
+    assert check("abandonner", draft, "admin") == []
 
 
 @pytest.mark.parametrize("code", list(EXPECTED_ROLES))
@@ -90,12 +115,14 @@ def test_red_line_blocks_every_favourable_path() -> None:
 
 def test_service_needs_union_information() -> None:
     case = CaseSnapshot(state="information_syndicale")
-    assert "organisations syndicales" in check("mettre_en_service", case, "porteur")[0]
+    assert "organisations syndicales" in check("mettre_en_service", case, "porteur",
+                                               is_lead=True)[0]
 
 
 def test_reason_required_for_abandon_and_reopen() -> None:
     case = CaseSnapshot(state="en_service")
-    assert check("rouvrir_instruction", case, "porteur") == ["Indiquez le motif de cette décision."]
+    assert check("rouvrir_instruction", case, "porteur", is_lead=True) == [
+        "Indiquez le motif de cette décision."]
 
 
 @given(st.dictionaries(st.sampled_from(workflow.DEFAULT_DELEGATIONS),

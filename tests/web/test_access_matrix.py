@@ -1,6 +1,7 @@
-"""The matrix of roles × actions on a case under instruction, including another organisation.
+"""The matrix of roles × actions on a case under instruction, including another organisation,
+a porteur who does not lead the case, and the vendor's view (only its questionnaire).
 
-Each refused action must leave the data unchanged (same audit trail, same rows)."""
+Each refused action must leave the data unchanged (same audit trail, same rows, same state)."""
 
 from __future__ import annotations
 
@@ -29,24 +30,49 @@ PERSONAS = {
 }
 
 ACTIONS = ["view", "answer_q3", "answer_profile", "answer_vendor_q2", "comment", "attach",
-           "assign", "opinion_c2"]
+           "assign", "opinion_c2",
+           # Finding 4: who names whom, removes a referent, moves the case.
+           "self_assign_c1", "self_assign_c4", "unassign_rh", "abandon",
+           # Finding 6: the vendor's questionnaire, and every internal page or fragment.
+           "comment_vendor_q2", "attach_vendor_q2", "profile_page", "criterion_page",
+           "legal_page", "legal_panel", "journal", "path", "footprint",
+           "discussion_internal", "discussion_vendor_q2", "download_internal"]
 
 # Expected HTTP status per persona and action, on a case "en instruction".
 # 404: the case does not exist for the user; 403: visible but not allowed.
 OK, NO, HIDDEN = "ok", "no", "hidden"
+# Internal pages (profile … download_internal): allowed to every internal role, refused to the
+# vendor.
+INTERNAL = (OK,) * 10
 MATRIX = {
     #               view answer_q3 profile vendor_q2 comment attach assign opinion
-    "lead":          (OK, NO, OK, NO, OK, OK, OK, NO),
-    "porteur_other": (OK, NO, OK, NO, OK, OK, OK, NO),
-    "juriste":       (OK, OK, OK, OK, OK, OK, NO, OK),
-    "rh":            (OK, NO, OK, NO, OK, OK, NO, NO),
-    "pilote":        (OK, NO, OK, NO, OK, OK, OK, NO),
-    "elu":           (OK, NO, NO, NO, OK, NO, NO, NO),
-    "syndicat":      (HIDDEN,) * 8,
-    "prestataire":   (OK, NO, NO, OK, OK, OK, NO, NO),
-    "admin":         (OK, NO, NO, NO, OK, NO, OK, NO),
-    "outsider":      (HIDDEN,) * 8,
+    #                   self_c1 self_c4 unassign abandon  comment_vq2 attach_vq2  pages…
+    "lead":          (OK, NO, OK, NO, OK, OK, OK, NO,
+                      NO, NO, OK, OK, OK, OK, *INTERNAL),
+    "porteur_other": (OK, NO, NO, NO, OK, NO, NO, NO,
+                      NO, NO, NO, NO, OK, NO, *INTERNAL),
+    "juriste":       (OK, OK, OK, OK, OK, OK, OK, OK,  # assign: names themselves (own domain)
+                      OK, NO, NO, NO, OK, OK, *INTERNAL),
+    "rh":            (OK, NO, OK, NO, OK, OK, NO, NO,
+                      NO, OK, OK, NO, OK, OK, *INTERNAL),
+    "pilote":        (OK, NO, OK, NO, OK, OK, OK, NO,
+                      NO, NO, OK, OK, OK, OK, *INTERNAL),
+    "elu":           (OK, NO, NO, NO, OK, NO, NO, NO,
+                      NO, NO, NO, NO, OK, NO, *INTERNAL),
+    "syndicat":      (HIDDEN,) * len(ACTIONS),
+    "prestataire":   (OK, NO, NO, OK, NO, NO, NO, NO,
+                      NO, NO, NO, NO, OK, OK, *(NO,) * 8, OK, NO),
+    "admin":         (OK, NO, NO, NO, OK, NO, OK, NO,
+                      NO, NO, OK, OK, OK, NO, *INTERNAL),
+    "outsider":      (HIDDEN,) * len(ACTIONS),
 }
+#: Pages read with GET (an allowed one answers 200 and changes nothing).
+PAGES = {"view", "profile_page", "criterion_page", "legal_page", "legal_panel", "journal",
+         "path", "footprint", "discussion_internal", "discussion_vendor_q2",
+         "download_internal"}
+#: Moves on the decision path: refused by the workflow with a message on the path page (302),
+#: or 403 for people who may not open the path at all.
+MOVES = {"abandon"}
 
 
 @pytest.fixture
@@ -64,9 +90,10 @@ def world(organisation: Any, other_organisation: Any, make_user: Any) -> dict[st
     return {"case": case, "people": people}
 
 
-def snapshot(case: Any) -> tuple[int, ...]:
-    return tuple(model.objects.filter(case=case).count() for model in (
-        Answer, Assignment, AuditEvent, Comment, Evidence, Opinion))
+def snapshot(case: Any) -> tuple[Any, ...]:
+    return (*(model.objects.filter(case=case).count() for model in (
+        Answer, Assignment, AuditEvent, Comment, Evidence, Opinion)),
+            type(case).objects.get(pk=case.pk).state)
 
 
 def perform(client: Any, case: Any, action: str, people: dict[str, Any]) -> int:
@@ -96,7 +123,36 @@ def perform(client: Any, case: Any, action: str, people: dict[str, Any]) -> int:
                                {"user": people["juriste"].pk}).status_code)
     if action == "opinion_c2":
         return int(client.post(f"{base}/critere/2/avis/",
-                               {"verdict": "favorable", "revision": "0"}).status_code)
+                               {"verdict": "defavorable", "recommendations": "À revoir.",
+                                "revision": "0"}).status_code)
+    me = client.session.get("_auth_user_id")
+    if action in ("self_assign_c1", "self_assign_c4"):
+        return int(client.post(f"{base}/critere/{action[-1]}/referents/", {"user": me}
+                               ).status_code)
+    if action == "unassign_rh":
+        assignment = Assignment.objects.get(case=case, criterion=4, user=people["rh"])
+        return int(client.post(f"{base}/affectation/{assignment.pk}/retrait/").status_code)
+    if action == "abandon":
+        return int(client.post(f"/cas/{case.pk}/parcours/abandonner/",
+                               {"reason": "Le projet s'arrête."}).status_code)
+    if action == "comment_vendor_q2":
+        return int(client.post(f"{base}/commentaires/",
+                               {"item_id": "biometrie_absente", "body": "Une question ?"}
+                               ).status_code)
+    if action == "attach_vendor_q2":
+        upload = SimpleUploadedFile("fiche.txt", b"Fiche produit.", content_type="text/plain")
+        return int(client.post(f"{base}/pieces/", {"item_id": "biometrie_absente",
+                                                   "file": upload}).status_code)
+    pages = {"profile_page": "profil/", "criterion_page": "critere/2/",
+             "legal_page": "juridique/", "legal_panel": "juridique/points/",
+             "journal": "journal/", "path": "parcours/", "footprint": "empreinte/",
+             "discussion_internal": "discussion/conformite_donnees_personnelles/",
+             "discussion_vendor_q2": "discussion/biometrie_absente/"}
+    if action in pages:
+        return int(client.get(f"{base}/{pages[action]}").status_code)
+    if action == "download_internal":
+        piece = Evidence.objects.get(case=case, original_name="interne.txt")
+        return int(client.get(f"{base}/pieces/{piece.pk}/").status_code)
     raise AssertionError(action)
 
 
@@ -106,6 +162,13 @@ def test_role_action_matrix(client: Any, world: dict[str, Any], persona: str, ac
                             settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
     case, people = world["case"], world["people"]
+    if action == "download_internal":
+        services.evidence_add(case=case, user=people["juriste"], criterion=2,
+                              upload=SimpleUploadedFile("interne.txt", b"Analyse interne.",
+                                                        content_type="text/plain"))
+    if action == "unassign_rh":
+        services.assignment_add(case=case, user=people["pilote"], criterion=4,
+                                referent=people["rh"])
     client.force_login(people[persona])
     before = snapshot(case)
     status = perform(client, case, action, people)
@@ -113,12 +176,14 @@ def test_role_action_matrix(client: Any, world: dict[str, Any], persona: str, ac
     if expected == HIDDEN:
         assert status == 404
     elif expected == NO:
-        assert status == 403
+        assert status in ((302, 403) if action in MOVES else (403,))
+    elif action in PAGES:
+        assert status == 200
     else:
         assert status in (200, 302)
-    if expected != OK:
-        assert snapshot(case) == before, "a refused action changed the case"
-    elif action != "view":
+    if expected != OK or action in PAGES:
+        assert snapshot(case) == before, "a refused action (or a page) changed the case"
+    else:
         assert snapshot(case) != before, "an allowed action changed nothing"
 
 

@@ -164,3 +164,172 @@ def test_discussion_works_without_javascript_and_as_a_fragment(
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "<h1" not in fragment and "Nouveau commentaire" in fragment
     assert client.get(f"/cas/{case.pk}/discussion/inconnue/").status_code == 404
+
+
+# --- A porteur of another case (finding 4) -----------------------------------------------
+
+def test_a_porteur_cannot_move_a_case_they_do_not_lead(client: Any, organisation: Any,
+                                                       make_user: Any) -> None:
+    from boussole.web.cases.models import AuditEvent
+    from boussole.web.decisions import services as wf
+
+    lead = make_user("p", organisation)
+    other = make_user("p2", organisation)
+    case = make_case(organisation, lead)
+    events = AuditEvent.objects.filter(case=case).count()
+    for code in ("lancer_instruction", "abandonner"):
+        with pytest.raises(wf.WorkflowRefused, match="chef·fe de projet"):
+            wf.transition_apply(case=case, user=other, code=code, reason="Pourquoi pas.")
+    case.refresh_from_db()
+    assert case.state == "brouillon"
+    assert AuditEvent.objects.filter(case=case).count() == events
+    # The path page offers the move to the lead only.
+    client.force_login(other)
+    assert "lancer_instruction" not in client.get(f"/cas/{case.pk}/parcours/").content.decode()
+    client.force_login(lead)
+    assert "lancer_instruction" in client.get(f"/cas/{case.pk}/parcours/").content.decode()
+    wf.transition_apply(case=case, user=lead, code="lancer_instruction")
+    assert case.state == "en_instruction"
+
+
+def test_assignment_services_apply_the_core_rule(organisation: Any, make_user: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from boussole.web.cases.models import Assignment
+
+    lead = make_user("p", organisation)
+    other = make_user("p2", organisation)
+    juriste = make_user("j", organisation, role="referent", domain="juridique")
+    rh = make_user("rh", organisation, role="referent", domain="rh_qvt")
+    case = make_case(organisation, lead)
+    # Another porteur names nobody, not even themselves, and removes nobody.
+    with pytest.raises(PermissionDenied):
+        services.assignment_add(case=case, user=other, criterion=1, referent=other)
+    with pytest.raises(PermissionDenied):
+        services.assignment_add(case=case, user=other, criterion=3, referent=other)
+    named = services.assignment_add(case=case, user=lead, criterion=4, referent=rh)
+    with pytest.raises(PermissionDenied):
+        services.assignment_remove(case=case, user=other, assignment=named)
+    # A referent names themselves on their domain only; an unknown criterion is refused.
+    with pytest.raises(PermissionDenied, match="votre domaine"):
+        services.assignment_add(case=case, user=juriste, criterion=4, referent=juriste)
+    services.assignment_add(case=case, user=juriste, criterion=1, referent=juriste)
+    with pytest.raises(PermissionDenied, match="n'existe pas"):
+        services.assignment_add(case=case, user=lead, criterion=99, referent=juriste)
+    assert sorted(Assignment.objects.filter(case=case).values_list("criterion", "user__username")
+                  ) == [(1, "j"), (4, "rh")]
+    # The named referent may leave; the lead may remove them.
+    services.assignment_remove(case=case, user=rh, assignment=named)
+    services.assignment_remove(case=case, user=lead,
+                               assignment=Assignment.objects.get(case=case, criterion=1))
+    assert not Assignment.objects.filter(case=case).exists()
+
+
+# --- The vendor's view (finding 6) --------------------------------------------------------
+
+@pytest.fixture
+def vendor_world(organisation: Any, make_user: Any, settings: Any, tmp_path: Any
+                 ) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    lead = make_user("p", organisation)
+    juriste = make_user("j", organisation, role="referent", domain="juridique")
+    vendor = make_user("v", organisation, role="prestataire")
+    case = make_case(organisation, lead, "Dossier partagé")
+    case.vendor_account = vendor
+    case.save()
+    services.case_move(case=case, user=lead, state="en_instruction")
+    # Internal material, on a vendor-facing question and elsewhere.
+    internal = services.comment_add(case=case, user=juriste, item_id="biometrie_absente",
+                                    criterion=1, body="Note interne du juriste")
+    services.comment_add(case=case, user=juriste, item_id="conformite_donnees_personnelles",
+                         criterion=2, body="Analyse juridique confidentielle")
+    services.evidence_add(case=case, user=juriste, item_id="biometrie_absente", criterion=1,
+                          upload=SimpleUploadedFile("analyse-dpo.txt", b"interne", "text/plain"))
+    services.answer_record(case=case, user=juriste, item_id="conformite_donnees_personnelles",
+                           value="Conforme.")
+    # The vendor's own thread, with the organisation's reply.
+    mine = services.comment_add(case=case, user=vendor, item_id="biometrie_absente",
+                                criterion=1, body="Question du prestataire")
+    services.comment_add(case=case, user=juriste, body="Réponse au prestataire", parent=mine)
+    return {"case": case, "vendor": vendor, "juriste": juriste, "internal": internal,
+            "mine": mine}
+
+
+def test_vendor_page_shows_only_its_questionnaire(client: Any,
+                                                  vendor_world: dict[str, Any]) -> None:
+    from boussole.web.grids import current_grid
+
+    case, vendor = vendor_world["case"], vendor_world["vendor"]
+    client.force_login(vendor)
+    response = client.get(f"/cas/{case.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    grid = current_grid()
+    for question in grid.questions:
+        shown = f'id="q-{question.id}"' in html
+        assert shown == question.vendor or (question.vendor and question.condition), question.id
+    assert "Question du prestataire" in html and "Réponse au prestataire" in html
+    for secret in ("Note interne du juriste", "Analyse juridique confidentielle",
+                   "analyse-dpo.txt", "Conforme."):
+        assert secret not in html
+    for forbidden in ("/profil/", "/critere/", "/juridique/", "/parcours/", "/journal/",
+                      "/empreinte/"):
+        assert f"/cas/{case.pk}{forbidden}" not in html, forbidden
+    # The discussion fragment of a vendor question: the same filter.
+    fragment = client.get(f"/cas/{case.pk}/discussion/biometrie_absente/",
+                          HTTP_HX_REQUEST="true").content.decode()
+    assert "Question du prestataire" in fragment and "Note interne du juriste" not in fragment
+
+
+def test_vendor_refused_actions_change_nothing(client: Any,
+                                               vendor_world: dict[str, Any]) -> None:
+    from boussole.web.cases.models import Answer, AuditEvent, Comment, Evidence
+
+    case, vendor = vendor_world["case"], vendor_world["vendor"]
+    client.force_login(vendor)
+
+    def state() -> tuple[int, ...]:
+        return tuple(m.objects.filter(case=case).count()
+                     for m in (Answer, AuditEvent, Comment, Evidence))
+
+    before = state()
+    internal_evidence = Evidence.objects.get(case=case)
+    refused = [
+        client.post(f"/cas/{case.pk}/commentaires/", {"parent": vendor_world["internal"].pk,
+                                                      "item_id": "biometrie_absente",
+                                                      "body": "Je réponds."}),
+        client.post(f"/cas/{case.pk}/commentaires/", {"criterion": "1", "body": "Critère"}),
+        client.post(f"/cas/{case.pk}/commentaires/{vendor_world['internal'].pk}/resolution/"),
+        client.get(f"/cas/{case.pk}/pieces/{internal_evidence.pk}/"),
+        client.post(f"/cas/{case.pk}/reponse/est_ia/", {"value": "oui", "revision": "0"}),
+        client.get(f"/cas/{case.pk}/versions/1/"),
+        client.get(f"/cas/{case.pk}/versions/1/note.html"),
+        client.post(f"/cas/{case.pk}/parcours/abandonner/", {"reason": "x"}),
+    ]
+    assert [r.status_code for r in refused] == [403] * len(refused)
+    assert state() == before
+    # Its own thread: it may reply.
+    reply = client.post(f"/cas/{case.pk}/commentaires/", {
+        "parent": vendor_world["mine"].pk, "item_id": "biometrie_absente", "body": "Merci."})
+    assert reply.status_code == 302
+    assert reply["Location"] == f"/cas/{case.pk}/#q-biometrie_absente"
+
+
+def test_vendor_answers_only_its_own_answers(client: Any, vendor_world: dict[str, Any]) -> None:
+    case, vendor, juriste = vendor_world["case"], vendor_world["vendor"], vendor_world["juriste"]
+    client.force_login(vendor)
+    saved = client.post(f"/cas/{case.pk}/reponse/biometrie_absente/",
+                        {"value": "oui", "justification": "Aucune biométrie.", "revision": "0"})
+    assert saved.status_code == 302
+    assert "Aucune biométrie." in client.get(f"/cas/{case.pk}/").content.decode()
+    services.answer_record(case=case, user=juriste, item_id="biometrie_absente", value="non",
+                           justification="Vérification du juriste : gabarits faciaux.")
+    html = client.get(f"/cas/{case.pk}/").content.decode()
+    assert "gabarits faciaux" not in html
+    assert "La collectivité a répondu elle-même à cette question." in html
+    refused = client.post(f"/cas/{case.pk}/reponse/biometrie_absente/",
+                          {"value": "oui", "justification": "Non.", "revision": "2"})
+    assert refused.status_code == 403
+    assert case.answers.get(item_id="biometrie_absente").value == "non"

@@ -1,13 +1,22 @@
-"""The abilities of a user on a case, read by services, views and templates alike."""
+"""The abilities of a user on a case, read by services, views and templates alike.
+
+The rules live in the core (:mod:`boussole.core.access`, :mod:`boussole.core.workflow`); this
+module only reads what they need from the database."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
-from boussole.core.access import Abilities, abilities
+from boussole.core.access import Abilities, abilities, assignment_problem
 from boussole.web.accounts.models import User
 from boussole.web.cases.models import Assignment, Case
 from boussole.web.grids import grid_for
+
+
+def is_lead(user: User, case: Case) -> bool:
+    """The user leads the case (or created it)."""
+    return bool(user.pk) and (case.lead_id == user.pk or case.created_by_id == user.pk)
 
 
 def case_abilities(user: User, case: Case, *,
@@ -20,7 +29,7 @@ def case_abilities(user: User, case: Case, *,
                              .values_list("criterion", flat=True))
     return abilities(
         role=user.role, domain=user.domain, state=case.state,
-        is_lead=case.lead_id == user.pk or case.created_by_id == user.pk,
+        is_lead=is_lead(user, case),
         is_vendor_of_case=case.vendor_account_id == user.pk,
         assigned_criteria=assigned,
         criterion_referents={c.number: c.referents for c in grid.criteria},
@@ -32,3 +41,26 @@ def require(ability: Abilities, action: str, message: str) -> None:
     """Raise PermissionDenied (HTTP 403 with a French message) unless ``action`` is allowed."""
     if not ability.can(action):
         raise PermissionDenied(message)
+
+
+def require_internal(user: User, case: Case) -> Abilities:
+    """The user's abilities, or 403 for a page or record internal to the organisation (the
+    vendor sees only its questionnaire)."""
+    ability = case_abilities(user, case)
+    if not ability.internal:
+        raise PermissionDenied(_("Cette page est réservée aux personnes de l'organisation."))
+    return ability
+
+
+def require_assignment(user: User, case: Case, criterion: int, assignee: User) -> None:
+    """403 unless the user may name (or remove) ``assignee`` on ``criterion`` (core rule)."""
+    grid = grid_for(case.grid_id, case.grid_version)
+    problem = assignment_problem(
+        role=user.role, domain=user.domain, state=case.state, is_lead=is_lead(user, case),
+        criterion=criterion, assignee_role=assignee.role, assignee_domain=assignee.domain,
+        assignee_is_self=assignee.pk == user.pk,
+        criterion_referents={c.number: c.referents for c in grid.criteria},
+        same_organisation=user.organisation_id == case.organisation_id,
+        assignee_same_organisation=assignee.organisation_id == case.organisation_id)
+    if problem is not None:
+        raise PermissionDenied(problem)

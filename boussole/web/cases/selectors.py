@@ -101,6 +101,7 @@ class ItemView:
     conflict: Answer | None = None
     posted: dict[str, Any] = field(default_factory=dict)
     saved: bool = False
+    answer_hidden: bool = False  # answered by someone the viewer may not read (the vendor)
 
     @property
     def id(self) -> str:
@@ -173,6 +174,34 @@ def item_views(case: Case, items: list[Question | Fact], *, can_answer: Any,
             answer=answers_by_id.get(item.id), comments=comments.get(item.id, []),
             evidence=evidence.get(item.id, []), can_answer=bool(can_answer(item))))
     return views
+
+
+def restrict_views(views: list[ItemView], user: User, abilities: Any) -> list[ItemView]:
+    """What a viewer outside the organisation (the vendor) may see of ``views``: the
+    vendor-facing questions only, its own answers and evidence, and the comment threads it
+    started (with the replies in them). ``abilities``: :class:`boussole.core.access.Abilities`.
+    Internal viewers get ``views`` unchanged."""
+    if abilities.internal:
+        return views
+    kept = []
+    for view in views:
+        vendor_item = isinstance(view.item, Question) and view.item.vendor
+        if not abilities.sees_item(vendor_item=vendor_item):
+            continue
+        if view.answer is not None and not abilities.sees_answer(
+                answered_by_viewer=view.answer.answered_by_id == user.pk):
+            view.answer, view.answer_hidden = None, True
+        if view.conflict is not None and not abilities.sees_answer(
+                answered_by_viewer=view.conflict.answered_by_id == user.pk):
+            view.conflict, view.answer_hidden = None, True
+        threads = {c.pk for c in view.comments if c.parent_id is None and abilities.sees_thread(
+            vendor_item=vendor_item, started_by_viewer=c.author_id == user.pk)}
+        view.comments = [c for c in view.comments
+                         if c.pk in threads or c.parent_id in threads]
+        view.evidence = [e for e in view.evidence if abilities.sees_evidence(
+            uploaded_by_viewer=e.uploaded_by_id == user.pk)]
+        kept.append(view)
+    return kept
 
 
 def answers_by_item(case: Case) -> dict[str, Answer]:

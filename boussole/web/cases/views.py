@@ -23,7 +23,12 @@ from boussole.core.access import Abilities
 from boussole.core.grid import AnswerInvalid, Fact, Question
 from boussole.web.accounts.models import User
 from boussole.web.cases import legal, selectors, services
-from boussole.web.cases.access import case_abilities, require
+from boussole.web.cases.access import (
+    case_abilities,
+    require,
+    require_assignment,
+    require_internal,
+)
 from boussole.web.cases.models import Assignment, Comment, Evidence, Verdict
 from boussole.web.grids import grid_for
 
@@ -102,11 +107,14 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
+    abilities = case_abilities(user, case)
+    if not abilities.internal:
+        return vendor_page(request, case)
     grid = grid_for(case.grid_id, case.grid_version)
     profile, progress = selectors.case_progress(case)
     waiting = selectors.waiting_for(case)
     return render(request, "cases/detail.html", {
-        "case": case, "grid": grid, "profile": profile, "abilities": case_abilities(user, case),
+        "case": case, "grid": grid, "profile": profile, "abilities": abilities,
         "criteria": [(c, progress[c.number]) for c in grid.criteria],
         "waiting": waiting, "people": selectors.progress_by_person(waiting),
     })
@@ -122,14 +130,20 @@ def _posted_value(item: Question | Fact, data: Any) -> Any:
     return data.get("value", "")
 
 
-def _can_answer(user: User, case: Any, abilities: Abilities) -> Any:
+def _can_answer(user: User, case: Any, abilities: Abilities, answers: dict[str, Any]) -> Any:
     def check(item: Question | Fact) -> bool:
         if isinstance(item, Fact):
             return abilities.can("answer_profile")
         if abilities.can("answer_vendor"):
-            return item.vendor
+            current = answers.get(item.id)
+            return item.vendor and (current is None or abilities.sees_answer(
+                answered_by_viewer=current.answered_by_id == user.pk))
         return abilities.can("answer") and abilities.can_answer_criterion(item.criterion)
     return check
+
+
+def _vendor_item(item: Question | Fact | None) -> bool:
+    return isinstance(item, Question) and item.vendor
 
 
 def _item_context(request: HttpRequest, case: Any, item_id: str) -> dict[str, Any]:
@@ -142,18 +156,24 @@ def _item_context(request: HttpRequest, case: Any, item_id: str) -> dict[str, An
     else:
         raise Http404
     abilities = case_abilities(user, case)
+    if not abilities.sees_item(vendor_item=_vendor_item(item)):
+        raise PermissionDenied(_("Cette question n'est pas ouverte au prestataire."))
     answers = selectors.answers_by_item(case)
     facts = {k: a.value for k, a in answers.items() if a.kind == "fact"}
-    views = selectors.item_views(case, [item], can_answer=_can_answer(user, case, abilities),
+    views = selectors.item_views(case, [item],
+                                 can_answer=_can_answer(user, case, abilities, answers),
                                  facts=facts, answers_by_id=answers)
     if not views:  # the item does not apply (any more): show it anyway for this response
         views = [selectors.ItemView(item=item, kind="fact" if isinstance(item, Fact)
                                     else "question", answer=answers.get(item_id))]
+    views = selectors.restrict_views(views, user, abilities)
     return {"case": case, "grid": grid, "view": views[0], "abilities": abilities,
             "item": item}
 
 
-def _back_to(case: Any, item: Question | Fact) -> str:
+def _back_to(case: Any, item: Question | Fact, internal: bool = True) -> str:
+    if not internal:  # the vendor's questionnaire
+        return reverse("cases:detail", args=[case.pk]) + f"#q-{item.id}"
     if isinstance(item, Fact):
         return reverse("cases:profile", args=[case.pk]) + f"#q-{item.id}"
     return reverse("cases:criterion", args=[case.pk, item.criterion]) + f"#q-{item.id}"
@@ -194,13 +214,15 @@ def answer_save(request: HttpRequest, pk: int, item_id: str) -> HttpResponse:
     if view.error or view.conflict is not None:
         return _render_item_page(request, case, item, view)
     messages.success(request, _("Réponse enregistrée."))
-    return redirect(_back_to(case, item))
+    return redirect(_back_to(case, item, ctx["abilities"].internal))
 
 
 def _render_item_page(request: HttpRequest, case: Any, item: Question | Fact,
                       failed: selectors.ItemView) -> HttpResponse:
     """The full page of the item, with the failed item's error or conflict shown in place."""
-    if isinstance(item, Fact):
+    if not case_abilities(_user(request), case).internal:
+        response = vendor_page(request, case, replace=failed)
+    elif isinstance(item, Fact):
         response = profile(request, case.pk, replace=failed)
     else:
         response = criterion(request, case.pk, item.criterion, replace=failed)
@@ -214,8 +236,10 @@ def _page_items(request: HttpRequest, case: Any, items: list[Question | Fact],
     abilities = case_abilities(user, case)
     answers = selectors.answers_by_item(case)
     facts = {k: a.value for k, a in answers.items() if a.kind == "fact"}
-    views = selectors.item_views(case, items, can_answer=_can_answer(user, case, abilities),
+    views = selectors.item_views(case, items,
+                                 can_answer=_can_answer(user, case, abilities, answers),
                                  facts=facts, answers_by_id=answers)
+    views = selectors.restrict_views(views, user, abilities)
     if replace is not None:
         views = [replace if v.id == replace.id else v for v in views]
     return views, abilities
@@ -226,6 +250,7 @@ def profile(request: HttpRequest, pk: int, replace: selectors.ItemView | None = 
             ) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
+    require_internal(user, case)
     grid = grid_for(case.grid_id, case.grid_version)
     views, abilities = _page_items(request, case, list(grid.profile), replace)
     groups: list[tuple[str, list[selectors.ItemView]]] = []
@@ -253,6 +278,7 @@ def criterion(request: HttpRequest, pk: int, number: int,
               replace: selectors.ItemView | None = None) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
+    require_internal(user, case)
     grid = grid_for(case.grid_id, case.grid_version)
     try:
         current = grid.criterion(number)
@@ -276,11 +302,30 @@ def criterion(request: HttpRequest, pk: int, number: int,
         "abilities": abilities, "assignments": assignments, "opinion": opinion,
         "verdicts": Verdict.choices,
         "people": selectors.assignable_people(case) if abilities.can("assign") else [],
+        "can_assign_self": (abilities.can("assign_self") and not abilities.can("assign")
+                            and number in abilities.self_assign_criteria
+                            and not any(a.user_id == user.pk for a in assignments)),
         "criterion_comments": selectors.criterion_comments(case, number),
         "criterion_evidence": selectors.criterion_evidence(case, number),
         "progress": selectors.case_progress(case)[1][number],
         "can_opinion": abilities.can("give_opinion") and abilities.can_give_opinion(number),
     })
+
+
+def vendor_page(request: HttpRequest, case: Any, replace: selectors.ItemView | None = None
+                ) -> HttpResponse:
+    """The vendor's view of a case: the vendor-facing questions, its own answers, evidence and
+    the comment threads addressed to it — nothing internal."""
+    grid = grid_for(case.grid_id, case.grid_version)
+    views, abilities = _page_items(request, case, [q for q in grid.questions if q.vendor],
+                                   replace)
+    by_criterion: dict[int, list[selectors.ItemView]] = {}
+    for view in views:
+        by_criterion.setdefault(view.item.criterion, []).append(view)  # type: ignore[union-attr]
+    return render(request, "cases/vendor.html", {
+        "case": case, "grid": grid, "abilities": abilities,
+        "blocks": [(c, by_criterion[c.number]) for c in grid.criteria
+                   if c.number in by_criterion]})
 
 
 # --- Comments and evidence ---------------------------------------------------------------
@@ -302,6 +347,21 @@ def _target(case: Any, data: Any) -> tuple[str, int | None, Question | Fact | No
     return "", number, None
 
 
+def _require_discussable(abilities: Abilities, user: User, item: Question | Fact | None,
+                         parent: Comment | None = None) -> None:
+    """403 unless the user may discuss this item (and see the thread it replies to): the
+    vendor only on vendor-facing questions, in the threads addressed to it."""
+    if abilities.internal:
+        return
+    if not abilities.sees_item(vendor_item=_vendor_item(item)):
+        raise PermissionDenied(_("Cette question n'est pas ouverte au prestataire."))
+    if parent is not None:
+        thread = parent.parent or parent
+        if not abilities.sees_thread(vendor_item=True, started_by_viewer=(
+                thread.author_id == user.pk)):
+            raise PermissionDenied(_("Ce fil de discussion ne vous est pas adressé."))
+
+
 def _after_item_change(request: HttpRequest, case: Any, item_id: str, criterion_number: Any,
                        item: Question | Fact | None, error: str = "") -> HttpResponse:
     if error:
@@ -311,7 +371,7 @@ def _after_item_change(request: HttpRequest, case: Any, item_id: str, criterion_
         ctx["view"].error = error
         return render(request, "cases/_item.html", ctx)
     if item is not None:
-        return redirect(_back_to(case, item))
+        return redirect(_back_to(case, item, case_abilities(_user(request), case).internal))
     return redirect(reverse("cases:criterion", args=[case.pk, criterion_number]) + "#critere")
 
 
@@ -320,11 +380,13 @@ def _after_item_change(request: HttpRequest, case: Any, item_id: str, criterion_
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
-    require(case_abilities(user, case), "comment", _("Vous ne pouvez pas commenter ce dossier."))
+    abilities = case_abilities(user, case)
+    require(abilities, "comment", _("Vous ne pouvez pas commenter ce dossier."))
     item_id, number, item = _target(case, request.POST)
     parent = None
     if request.POST.get("parent"):
         parent = get_object_or_404(Comment, case=case, pk=request.POST["parent"])
+    _require_discussable(abilities, user, item, parent)
     error = ""
     try:
         services.comment_add(case=case, user=user, body=request.POST.get("body", ""),
@@ -339,8 +401,11 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_resolve(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
-    require(case_abilities(user, case), "comment", _("Vous ne pouvez pas commenter ce dossier."))
+    abilities = case_abilities(user, case)
+    require(abilities, "comment", _("Vous ne pouvez pas commenter ce dossier."))
     comment = get_object_or_404(Comment, case=case, pk=comment_id)
+    _require_discussable(abilities, user, _target(case, {
+        "item_id": comment.item_id, "criterion": comment.criterion or 1})[2], comment)
     services.comment_resolve(case=case, user=user, comment=comment,
                              resolved=request.POST.get("resolved", "1") == "1")
     _item_id, _number, item = _target(case, {"item_id": comment.item_id,
@@ -353,9 +418,10 @@ def comment_resolve(request: HttpRequest, pk: int, comment_id: int) -> HttpRespo
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
-    require(case_abilities(user, case), "attach",
-            _("Vous ne pouvez pas joindre de pièce à ce dossier."))
+    abilities = case_abilities(user, case)
+    require(abilities, "attach", _("Vous ne pouvez pas joindre de pièce à ce dossier."))
     item_id, number, item = _target(case, request.POST)
+    _require_discussable(abilities, user, item)
     upload = request.FILES.get("file")
     error = ""
     if upload is None:
@@ -373,8 +439,11 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
-    require(case_abilities(user, case), "view", _("Accès refusé."))
+    abilities = case_abilities(user, case)
+    require(abilities, "view", _("Accès refusé."))
     piece = get_object_or_404(Evidence, case=case, pk=evidence_id)
+    if not abilities.sees_evidence(uploaded_by_viewer=piece.uploaded_by_id == user.pk):
+        raise PermissionDenied(_("Accès refusé."))
     response = FileResponse(piece.file.open("rb"), as_attachment=True,
                             filename=piece.original_name, content_type=piece.content_type)
     response["X-Content-Type-Options"] = "nosniff"
@@ -416,9 +485,17 @@ def opinion_save(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def assignment_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
-    require(case_abilities(user, case), "assign",
-            _("Vous ne pouvez pas désigner de référents sur ce dossier."))
-    referent = selectors.assignable_people(case).filter(pk=request.POST.get("user") or 0).first()
+    abilities = case_abilities(user, case)
+    if not (abilities.can("assign") or abilities.can("assign_self")):
+        raise PermissionDenied(_("Vous ne pouvez pas désigner de référents sur ce dossier."))
+    try:
+        wanted = int(request.POST.get("user", ""))
+    except ValueError:
+        wanted = 0
+    referent = User.objects.filter(organisation_id=case.organisation_id, is_active=True,
+                                   pk=wanted).first()
+    if referent is not None:  # the core's rule: who may name whom, on which criterion
+        require_assignment(user, case, number, referent)
     if referent is None:
         messages.error(request, _("Choisissez une personne de votre organisation."))
     else:
@@ -436,9 +513,8 @@ def assignment_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def assignment_remove(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
-    require(case_abilities(user, case), "assign",
-            _("Vous ne pouvez pas désigner de référents sur ce dossier."))
     assignment = get_object_or_404(Assignment, case=case, pk=assignment_id)
+    require_assignment(user, case, assignment.criterion, assignment.user)  # same right as adding
     number = assignment.criterion
     services.assignment_remove(case=case, user=user, assignment=assignment)
     return redirect(reverse("cases:criterion", args=[case.pk, number]) + "#referents")
@@ -452,6 +528,7 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
 
     user = _user(request)
     case = selectors.case_get(user, pk)
+    require_internal(user, case)
     item_id = request.GET.get("item", "")
     page = Paginator(selectors.audit_trail(case, item_id), 50).get_page(request.GET.get("page"))
     return render(request, "cases/audit.html", {
@@ -478,6 +555,7 @@ def _legal_context(case: Any) -> dict[str, Any]:
 def legal_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The flags panel of the profile page (refreshed by htmx after each fact)."""
     case = selectors.case_get(_user(request), pk)
+    require_internal(_user(request), case)
     return render(request, "cases/_flags.html", {"case": case, **_legal_context(case)})
 
 
@@ -486,7 +564,7 @@ def legal_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
     grid = grid_for(case.grid_id, case.grid_version)
-    abilities = case_abilities(user, case)
+    abilities = require_internal(user, case)
     can_retain = (user.role == "referent" and user.domain == "juridique"
                   and abilities.can("answer_profile"))
     error = ""

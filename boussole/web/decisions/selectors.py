@@ -11,6 +11,7 @@ from boussole.core import workflow
 from boussole.core.access import OPEN_STATES
 from boussole.web.accounts.models import Role, User
 from boussole.web.cases import selectors as case_selectors
+from boussole.web.cases.access import is_lead
 from boussole.web.cases.legal import current_assessment
 from boussole.web.cases.models import Assignment, Case, Opinion
 from boussole.web.decisions import services
@@ -26,7 +27,8 @@ from boussole.web.decisions.models import (
 def path_context(case: Case, user: User) -> dict[str, Any]:
     state = services.snapshot(case)
     transitions = []
-    for transition in workflow.available(state, user.role, user.domain):
+    for transition in workflow.available(state, user.role, user.domain,
+                                         is_lead=is_lead(user, case)):
         problems = workflow.guard_problems(
             transition, workflow.CaseSnapshot(**{**state.__dict__, "has_reason": True}))
         transitions.append({"t": transition, "problems": problems})
@@ -58,7 +60,7 @@ def path_context(case: Case, user: User) -> dict[str, Any]:
         and user.delegation in delegations,
         "my_decision": decisions.get(user.delegation) if user.role == Role.ELU else None,
         "can_union": case.state == "information_syndicale" and user.role in (
-            services.UNION_ROLES),
+            services.UNION_ROLES) and (user.role != Role.PORTEUR or is_lead(user, case)),
     }
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from boussole.core import workflow
 from boussole.web.accounts.models import User
 from boussole.web.cases import selectors
+from boussole.web.cases.access import require_internal
 from boussole.web.cases.models import Case
 from boussole.web.cases.views import _user
 from boussole.web.decisions import selectors as dselectors
@@ -39,6 +40,7 @@ def _date(raw: str) -> dt.date | None:
 def path(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
+    require_internal(user, case)
     return render(request, "decisions/path.html", {
         "case": case, "grid": grid_for(case.grid_id, case.grid_version),
         **dselectors.path_context(case, user),
@@ -53,6 +55,7 @@ def _on_path(request: HttpRequest, pk: int,
     refused (nothing recorded), then back to the path page."""
     user = _user(request)
     case = selectors.case_get(user, pk)
+    require_internal(user, case)
     try:
         messages.success(request, record(case, user, request.POST))
     except services.WorkflowRefused as exc:
@@ -125,6 +128,7 @@ def union_information(request: HttpRequest, pk: int) -> HttpResponse:
 def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
+    require_internal(user, case)
     frozen = get_object_or_404(FileVersion, case=case, number=number)
     previous = FileVersion.objects.filter(case=case, number=number - 1).first()
     return render(request, "decisions/version.html", {
@@ -139,6 +143,7 @@ def memo(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpResponse:
 
     user = _user(request)
     case = selectors.case_get(user, pk)
+    require_internal(user, case)
     frozen = get_object_or_404(FileVersion, case=case, number=number)
     if fmt not in memo_module.FORMATS:
         raise Http404

@@ -24,7 +24,7 @@ from boussole.core.access import Abilities
 from boussole.core.errors import InvalidDocument
 from boussole.core.footprint import compute_footprint, data, estimate_from_sizing
 from boussole.web.accounts.models import User
-from boussole.web.cases.access import case_abilities
+from boussole.web.cases.access import require_internal
 from boussole.web.cases.models import Case
 from boussole.web.cases.selectors import case_get
 from boussole.web.footprint import display, inputs, selectors, services
@@ -56,7 +56,7 @@ def can_edit_comparison(abilities: Abilities) -> bool:
 def _case(request: HttpRequest, pk: int) -> tuple[User, Case, Abilities]:
     user = _user(request)
     case = case_get(user, pk)
-    return user, case, case_abilities(user, case)
+    return user, case, require_internal(user, case)  # no footprint page for the vendor
 
 
 def _revision(request: HttpRequest) -> int | None:
