@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from boussole import __version__
-from boussole.cli import cases, footprint, grid, rules, web
+from boussole.cli import backup, cases, footprint, grid, rules, web
 
 #: French for the messages of the standard library's argparse (help headings, usage errors).
 _ARGPARSE_FR = {
@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"boussole {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE",
                                 parser_class=_FrenchArgumentParser)
-    for module in (grid, rules, footprint, web, cases):
+    for module in (grid, rules, footprint, web, cases, backup):
         module.register(sub)
     return parser
 
