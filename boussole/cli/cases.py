@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from boussole.cli.web import setup_django
+from boussole.cli.database import setup_database
 from boussole.core.errors import InvalidDocument
 
 
@@ -29,7 +29,7 @@ def _case_id(raw: str) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    setup_django()
+    setup_database()
     from boussole.web.accounts.models import Organisation
     from boussole.web.cases.models import Case
 
@@ -54,7 +54,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    setup_django()
+    setup_database()
     from boussole.web.cases.exchange import ExportError, case_export
     from boussole.web.cases.models import Case
 
@@ -97,7 +97,7 @@ def _importer(organisation: Any, username: str | None) -> Any:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    setup_django()
+    setup_database()
     from django.db import DatabaseError
 
     from boussole.web.accounts.models import Organisation
@@ -144,7 +144,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_memo(args: argparse.Namespace) -> int:
     """The decision memo of a frozen version (the latest by default), to standard output."""
-    setup_django()
+    setup_database()
     from boussole.web.cases.models import Case
     from boussole.web.decisions import memo
     from boussole.web.decisions.models import FileVersion

@@ -48,9 +48,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 2 if failures else 0
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes shared values in full: the readers refuse YAML anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dump(data: Any, fmt: str) -> str:
     if fmt == "yaml":
-        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

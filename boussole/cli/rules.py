@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from boussole.core.errors import InvalidDocument, Problem
+from boussole.core.documents import load_json, read_text
+from boussole.core.errors import InvalidDocument
 from boussole.core.rules import evaluate_document, load_rule_base
 from boussole.core.rules.base import RuleBase
 from boussole.core.rules.facts import load_yaml, parse_date
@@ -89,35 +88,12 @@ def _base(rules_dir: str | None) -> RuleBase:
 
 
 def _read_document(path: Path) -> Any:
-    """Parse a JSON or YAML file; raises InvalidDocument with a French message."""
+    """Parse a JSON or YAML file under the document limits; raises InvalidDocument (French)."""
     source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise _unreadable(source, "fichier introuvable") from exc
-    except UnicodeDecodeError as exc:
-        raise _unreadable(source, "le fichier n'est pas encodé en UTF-8") from exc
-    except OSError as exc:
-        raise _unreadable(source, f"lecture impossible ({exc.strerror or exc})") from exc
+    text = read_text(path)
     if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise _unreadable(
-                source, f"JSON invalide (ligne {exc.lineno}, colonne {exc.colno}) : {exc.msg}"
-            ) from exc
-    try:
-        return load_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})" if mark else ""
-        problem = getattr(exc, "problem", None)
-        detail = f" : {problem}" if problem else ""
-        raise _unreadable(source, f"YAML invalide{where}{detail}") from exc
-
-
-def _unreadable(source: str, message: str) -> InvalidDocument:
-    return InvalidDocument([Problem((), message)], source=source)
+        return load_json(text, source=source)
+    return load_yaml(text, source=source)
 
 
 def _evaluate(args: argparse.Namespace) -> int:

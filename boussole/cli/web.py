@@ -26,8 +26,16 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     setup_django()
     _prepare_data_dir()
     from django.core.management import call_command
+    from django.db.utils import OperationalError
 
-    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    try:
+        call_command("migrate", interactive=False, verbosity=args.verbosity)
+    except OperationalError as error:  # server down, database missing, file not writable
+        detail = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        print(f"boussole : base de données inaccessible ({detail}) : vérifiez DATABASE_URL "
+              "(ou BOUSSOLE_DATA_DIR) et que le serveur de base de données répond.",
+              file=sys.stderr)
+        return 2
     return 0
 
 

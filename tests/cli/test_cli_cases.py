@@ -134,3 +134,31 @@ def test_memo_from_the_command_line(env: dict[str, str], tmp_path: Path) -> None
     missing = run("case", "memo", str(draft["id"]), env=env)
     assert missing.returncode == 2
     assert "aucune version figée" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_import_refuses_hostile_json(env: dict[str, str], tmp_path: Path) -> None:
+    """A lone surrogate, a duplicate key, deep nesting: a French report, nothing written."""
+    before = case_list(env)
+    exported = run("case", "export", str(before[0]["id"]), env=env)
+    assert exported.returncode == 0, exported.stderr
+    document = json.loads(exported.stdout)
+    document["case"]["title"] = "TITRE"
+    text = json.dumps(document, ensure_ascii=False)
+    files = {
+        "surrogate.json": (text.replace('"TITRE"', '"Titre \\ud800"'),
+                           "case.title : caractère invalide U+D800"),
+        "doublon.json": (text.replace('"TITRE"', '"Un titre", "title": "Un autre"'),
+                         "case : clé « title » en double"),
+        "profond.json": ('{"format": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                         "imbrication trop profonde"),
+    }
+    for name, (content, expected) in files.items():
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        result = run("case", "import", str(path), "--organisation", DEMO, env=env)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert f"{name} : document invalide" in result.stderr
+        assert expected in result.stderr
+        assert "Aucune donnée n'a été importée." in result.stderr
+    assert case_list(env) == before

@@ -24,8 +24,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
-
 from boussole.core.errors import InvalidDocument, Problem
 
 from .expr import LEVEL_SLOTS, Counter, Fn, Node, ParseContext, Ref, parse, uses_level
@@ -235,10 +233,8 @@ def _read(directory: Path, name: str, problems: list[Problem], key: str) -> tupl
         return load_yaml(raw.decode("utf-8")), raw
     except UnicodeDecodeError:
         problems.append(Problem((key,), f"{file} n'est pas encodé en UTF-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})" if mark else ""
-        problems.append(Problem((key,), f"YAML invalide dans {file}{where}"))
+    except InvalidDocument as exc:
+        problems.extend(Problem((key, *p.path), f"{file} : {p.message}") for p in exc.problems)
     return None, raw
 
 

@@ -22,8 +22,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
-
+from boussole.core.documents import SafeLoader, read_text
+from boussole.core.documents import load_yaml as _load_yaml
 from boussole.core.errors import InvalidDocument, Problem
 
 NSP: Final = "nsp"
@@ -46,8 +46,8 @@ FactValue = str | int | frozenset[str] | dt.date
 Facts = dict[str, FactValue]
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe YAML loader for fact sheets and rule bases.
+class _Loader(SafeLoader):
+    """A safe YAML loader for fact sheets and rule bases (hardened: see ``core.documents``).
 
     * Dates stay text, so that they are validated (and any error reported) with the name of
       their field rather than failing inside the YAML parser.
@@ -60,14 +60,18 @@ _INT = "tag:yaml.org,2002:int"
 _Loader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers
           if tag not in ("tag:yaml.org,2002:timestamp", _INT)]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for key, resolvers in SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
 
 
-def load_yaml(text: str) -> Any:
-    """Parse YAML safely (no Python objects; dates stay strings). Raises ``yaml.YAMLError``."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+def load_yaml(text: str, *, source: str | None = None) -> Any:
+    """Parse YAML safely (no Python objects; dates stay strings) under the document limits.
+
+    Raises :class:`InvalidDocument` (French, with the line) on bad syntax, anchors and aliases,
+    duplicate keys, or a document too big or too deeply nested.
+    """
+    return _load_yaml(text, source=source, loader=_Loader, syntax="YAML invalide")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,16 +185,7 @@ def default_grid_path() -> Path:
 def load_catalogue(path: str | Path) -> dict[str, FactDef]:
     """Read the ``profile:`` list of a grid file (YAML) and build the catalogue."""
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidDocument(
-            [Problem((), f"lecture impossible ({exc.strerror or exc})")], source=source
-        ) from exc
-    try:
-        data = load_yaml(text)
-    except yaml.YAMLError as exc:
-        raise InvalidDocument([Problem((), f"YAML invalide : {exc}")], source=source) from exc
+    data = load_yaml(read_text(path), source=source)
     if not isinstance(data, Mapping) or "profile" not in data:
         raise InvalidDocument([Problem(("profile",), "clé « profile » manquante")], source=source)
     return fact_catalogue_from_profile(data["profile"], source=source)

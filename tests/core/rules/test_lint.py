@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -135,7 +136,7 @@ def test_cycle_between_derived_predicates(tmp_path: Path) -> None:
 
 def test_duplicate_rule_id(tmp_path: Path) -> None:
     def change(data: dict[str, Any]) -> None:
-        data["regles"].append(dict(rule(data, "GEN-03")))
+        data["regles"].append(copy.deepcopy(rule(data, "GEN-03")))  # no YAML alias
 
     assert "règle « GEN-03 » définie deux fois" in rejected(mutate(tmp_path, "regles.yaml", change))
 
