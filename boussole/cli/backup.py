@@ -51,8 +51,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from boussole.web.backup import BackupError, backup_restore
+    from boussole.web.backup import BackupError, backup_restore, backup_verify
 
+    if args.check:
+        try:
+            manifest = backup_verify(Path(args.file))
+        except BackupError as exc:
+            return _fail(f"Erreur : {args.file} : {exc}")
+        count = len(manifest["members"]) - 1
+        print(f"Archive {args.file} intacte : sauvegarde du {manifest.get('created_at', '?')} "
+              f"(Boussole {manifest.get('boussole_version', '?')}, "
+              f"{manifest.get('database', {}).get('engine', '?')}), {count} fichiers, "
+              "restaurable par cette version.")
+        return 0
     def migrate() -> None:
         os.makedirs(settings.DATA_DIR, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
@@ -80,4 +91,6 @@ def register(sub: Any) -> None:
                          "backup »")
     restore.add_argument("--force", action="store_true",
                          help="remplacer une base qui contient déjà des données")
+    restore.add_argument("--check", action="store_true",
+                         help="seulement vérifier l'archive, sans rien restaurer")
     restore.set_defaults(handler=cmd_restore)

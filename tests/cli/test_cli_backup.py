@@ -144,6 +144,10 @@ def test_backup_wipe_restore_gives_the_same_cases_and_files(env: dict[str, str],
     assert all(m["sha256"] == hashlib.sha256(data).hexdigest()
                for m, (_name, data) in zip(manifest["members"], content[1:], strict=True))
 
+    checked = run("restore", "--check", str(archive), env=env)
+    assert checked.returncode == 0, checked.stderr
+    assert "intacte" in checked.stdout and "2 fichiers" in checked.stdout
+
     # Restoring over the live data is refused without --force.
     refused = run("restore", str(archive), env=env)
     assert refused.returncode == 2
@@ -263,7 +267,10 @@ def test_a_damaged_archive_is_refused_and_changes_nothing(env: dict[str, str],
     files_before = files(data_dir)
     listing_before = sorted(p.name for p in data_dir.iterdir())
 
-    for label, (path, words) in _damaged(archive, tmp_path).items():
+    damaged = _damaged(archive, tmp_path)
+    checked = run("restore", "--check", str(damaged["membre-modifie"][0]), env=env)
+    assert checked.returncode == 2 and "empreinte SHA-256" in checked.stderr
+    for label, (path, words) in damaged.items():
         result = run("restore", "--force", str(path), env=env)
         assert result.returncode == 2, (label, result.stdout, result.stderr)
         assert words in result.stderr, (label, result.stderr)
