@@ -6,7 +6,10 @@ PostgreSQL. Production requires ``BOUSSOLE_SECRET_KEY`` and refuses ``DEBUG``.
 
 from __future__ import annotations
 
+import math
 import os
+import zoneinfo
+from collections.abc import Sequence
 from pathlib import Path
 
 import dj_database_url
@@ -15,17 +18,61 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent
 
 
+def _refuse(name: str, expected: str, raw: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(
+        f"La variable d'environnement {name} doit {expected} ; elle vaut « {raw} »."
+    )
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     """Read a boolean: only ``true``/``false`` (any case), ``1``/``0`` are accepted."""
     raw = os.environ.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
     value = raw.strip().lower()
     if value in {"true", "1"}:
         return True
     if value in {"false", "0"}:
         return False
-    raise ImproperlyConfigured(f"{name} doit valoir true ou false, pas {raw!r}.")
+    raise _refuse(name, "valoir true, false, 1 ou 0", raw)
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    """Read a whole number of at least ``minimum``; anything else stops start-up in French."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise _refuse(name, f"être un nombre entier supérieur ou égal à {minimum}", raw)
+    return value
+
+
+def env_float(name: str, default: float) -> float:
+    """Read a strictly positive decimal number (``0.25`` or ``0,25``)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw.strip().replace(",", "."))
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise _refuse(name, "être un nombre strictement positif (par exemple 0.25)", raw)
+    return value
+
+
+def env_choice(name: str, default: str, choices: Sequence[str]) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().upper()
+    if value not in choices:
+        raise _refuse(name, "valoir " + ", ".join(choices[:-1]) + " ou " + choices[-1], raw)
+    return value
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -38,7 +85,13 @@ _secret = os.environ.get("BOUSSOLE_SECRET_KEY", "")
 if not _secret:
     _secret_file = os.environ.get("BOUSSOLE_SECRET_KEY_FILE")
     if _secret_file:
-        _secret = Path(_secret_file).read_text(encoding="utf-8").strip()
+        try:
+            _secret = Path(_secret_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            raise ImproperlyConfigured(
+                f"Le fichier indiqué par BOUSSOLE_SECRET_KEY_FILE ({_secret_file}) est "
+                "introuvable ou illisible (texte UTF-8 attendu)."
+            ) from None
 PRODUCTION = env_bool("BOUSSOLE_PRODUCTION", False)
 if PRODUCTION and not _secret:
     raise ImproperlyConfigured("BOUSSOLE_SECRET_KEY est obligatoire en production.")
@@ -58,6 +111,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "csp",
     "boussole.web.accounts",
     "boussole.web.cases",
     "boussole.web.footprint",
@@ -69,10 +123,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "boussole.web.middleware.FrenchFirstLocaleMiddleware",
+    "csp.middleware.CSPMiddleware",  # outside CommonMiddleware: its 400 pages get the policy too
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "boussole.web.security.SessionTimeoutMiddleware",
+    "boussole.web.security.NoStoreForUsersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -98,7 +155,15 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{DATA_DIR / 'boussole.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db))}
+try:
+    DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_db)}
+except (ValueError, KeyError):
+    # The value itself is not repeated: it may hold a password.
+    raise ImproperlyConfigured(
+        "La variable d'environnement DATABASE_URL doit être une adresse de base de données, "
+        "par exemple postgres://utilisateur:motdepasse@hote:5432/boussole (sa valeur actuelle "
+        "n'est pas reconnue)."
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
@@ -127,18 +192,40 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (django-axes): lock an account/IP pair after repeated failures.
-AXES_FAILURE_LIMIT = int(os.environ.get("BOUSSOLE_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("BOUSSOLE_LOGIN_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Login throttling (django-axes), three counters over the cool-off period (see
+# boussole/web/accounts/throttling.py): a username from one address (the tight limit), a username
+# from every address (higher, so that locking someone out takes a deliberate effort), and one
+# address over every username (password spraying). 0 switches the last two off.
+AXES_FAILURE_LIMIT = env_int("BOUSSOLE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+BOUSSOLE_LOGIN_USERNAME_FAILURE_LIMIT = env_int("BOUSSOLE_LOGIN_USERNAME_FAILURE_LIMIT", 20)
+BOUSSOLE_LOGIN_IP_FAILURE_LIMIT = env_int("BOUSSOLE_LOGIN_IP_FAILURE_LIMIT", 50)
+AXES_COOLOFF_TIME = env_float("BOUSSOLE_LOGIN_COOLOFF_HOURS", 0.25)
+AXES_LOCKOUT_PARAMETERS: list[str | list[str]] = [["username", "ip_address"]]
+if BOUSSOLE_LOGIN_USERNAME_FAILURE_LIMIT:
+    AXES_LOCKOUT_PARAMETERS.append("username")
+if BOUSSOLE_LOGIN_IP_FAILURE_LIMIT:
+    AXES_LOCKOUT_PARAMETERS.append("ip_address")
+AXES_HANDLER = "boussole.web.accounts.throttling.ThrottlingHandler"
+# Attempts refused during a lock are not counted: a locked address cannot keep raising the
+# counters of other usernames (and so cannot lock them out).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The client address: REMOTE_ADDR, unless BOUSSOLE_TRUSTED_PROXY_COUNT reverse proxies are declared
+# in front of the application; then the address their X-Forwarded-For header names.
+BOUSSOLE_TRUSTED_PROXY_COUNT = env_int("BOUSSOLE_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "boussole.web.accounts.throttling.client_ip"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("BOUSSOLE_TIME_ZONE", "Europe/Paris")
+TIME_ZONE = os.environ.get("BOUSSOLE_TIME_ZONE") or "Europe/Paris"
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    raise _refuse("BOUSSOLE_TIME_ZONE", "être un fuseau horaire, par exemple Europe/Paris",
+                  TIME_ZONE) from None
 USE_I18N = True
 USE_TZ = True
 
@@ -153,7 +240,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "files"  # evidence files: outside the web root, served by views only
-BOUSSOLE_EVIDENCE_MAX_MB = int(os.environ.get("BOUSSOLE_EVIDENCE_MAX_MB", "20"))
+BOUSSOLE_EVIDENCE_MAX_MB = env_int("BOUSSOLE_EVIDENCE_MAX_MB", 20, minimum=1)
 BOUSSOLE_EVIDENCE_TYPES = {
     ".pdf": "application/pdf",
     ".odt": "application/vnd.oasis.opendocument.text",
@@ -172,12 +259,42 @@ BOUSSOLE_EVIDENCE_TYPES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Sessions end after BOUSSOLE_SESSION_IDLE_MINUTES without a request, and in any case
+# BOUSSOLE_SESSION_MAX_HOURS after the login (boussole.web.security.SessionTimeoutMiddleware).
+BOUSSOLE_SESSION_IDLE_MINUTES = env_int("BOUSSOLE_SESSION_IDLE_MINUTES", 60, minimum=1)
+BOUSSOLE_SESSION_MAX_HOURS = env_int("BOUSSOLE_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = BOUSSOLE_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# HTTPS in production: secure cookies, redirection to https, HSTS. Behind a reverse proxy that
+# terminates TLS, BOUSSOLE_BEHIND_TLS_PROXY=true trusts its X-Forwarded-Proto header (the proxy
+# must set it, overwriting any value sent by the client).
+BOUSSOLE_BEHIND_TLS_PROXY = env_bool("BOUSSOLE_BEHIND_TLS_PROXY", False)
+if BOUSSOLE_BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("BOUSSOLE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("BOUSSOLE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BOUSSOLE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("BOUSSOLE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every page (django-csp): nothing inline, nothing from elsewhere.
+# Views with their own policy (the printable memo, evidence downloads) set the header themselves;
+# the middleware leaves an existing header alone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
 
 EMAIL_BACKEND = os.environ.get(
     "BOUSSOLE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -191,5 +308,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("BOUSSOLE_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"],
+             "level": env_choice("BOUSSOLE_LOG_LEVEL", "WARNING",
+                                 ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))},
 }

@@ -9,10 +9,17 @@ from typing import Any
 
 
 def setup_django() -> None:
+    """Start Django; a bad setting (environment variable) stops the command with one French line
+    on standard error and exit status 2, never a traceback."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boussole.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        print(f"boussole : {error}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def _prepare_data_dir() -> None:
@@ -69,8 +76,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(demo.create_demo())
     print(f"Boussole est disponible sur http://{args.host}:{args.port}/ (Ctrl+C pour arrêter)",
           flush=True)
+    # Waitress drops X-Forwarded-* headers unless told otherwise: keep them only when a reverse
+    # proxy is declared (the settings then read them, see docs/configuration.md).
+    behind_proxy = settings.BOUSSOLE_TRUSTED_PROXY_COUNT > 0 or settings.BOUSSOLE_BEHIND_TLS_PROXY
     serve(application, host=args.host, port=args.port, threads=args.threads,
-          ident="boussole")
+          ident="boussole", clear_untrusted_proxy_headers=not behind_proxy)
     return 0
 
 
@@ -83,10 +93,23 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port(raw: str) -> int:
+    """A TCP port (from --port or BOUSSOLE_PORT), with a French message otherwise."""
+    try:
+        port = int(raw)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"« {raw} » n'est pas un port (un nombre entier de 1 à 65535, option --port ou "
+            "variable BOUSSOLE_PORT)")
+    return port
+
+
 def register(sub: Any) -> None:
     serve = sub.add_parser("serve", help="lancer l'application web")
     serve.add_argument("--host", default=os.environ.get("BOUSSOLE_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("BOUSSOLE_PORT", "8000")))
+    serve.add_argument("--port", type=_port, default=os.environ.get("BOUSSOLE_PORT") or "8000")
     serve.add_argument("--threads", type=int, default=8)
     serve.add_argument("--demo", action="store_true",
                        help="(re)créer les données de démonstration avant de démarrer")

@@ -151,6 +151,12 @@ def memo(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     disposition = "inline" if fmt == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    if fmt == "html":
+        from boussole.reports.html import STYLE
+        from boussole.web.security import inline_style_csp
+
+        # The standalone memo page has one inline stylesheet, allowed by its hash; nothing else.
+        response["Content-Security-Policy"] = inline_style_csp(STYLE)
     return response
 
 
