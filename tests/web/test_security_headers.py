@@ -303,7 +303,7 @@ def test_serve_refuses_a_bad_port_in_french(tmp_path: Path) -> None:
 
 @pytest.mark.django_db(databases=[])
 @pytest.mark.parametrize("command", [["serve", "--port", "8765"], ["migrate"], ["demo"],
-                                     ["case", "list"]])
+                                     ["case", "list"], ["backup", "--out", "sauvegarde.zip"]])
 def test_every_django_command_stops_on_a_bad_setting(tmp_path: Path, command: list[str]) -> None:
     result = _boussole(*command, cwd=tmp_path, env=_clean_env(
         tmp_path, BOUSSOLE_LOGIN_FAILURE_LIMIT="abc"))
