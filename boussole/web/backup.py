@@ -253,7 +253,10 @@ def backup_create(out: Path, *, using: str = DEFAULT_DB_ALIAS) -> Summary:
     summary = Summary(path=out)
     media_root = Path(settings.MEDIA_ROOT)
     code = _code_migrations()
-    work = Path(tempfile.mkdtemp(prefix=".boussole-backup-", dir=out.parent))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=".boussole-backup-", dir=out.parent))
+    except OSError as exc:
+        raise BackupError(f"écriture impossible dans « {out.parent} » ({exc.strerror}).") from exc
     try:
         try:
             pending = _pending_migrations(using)
@@ -567,7 +570,12 @@ def backup_restore(path: Path, *, force: bool = False, using: str = DEFAULT_DB_A
     manifest = backup_verify(path)
     summary = Summary(path=path, size=path.stat().st_size)
     media_root = Path(settings.MEDIA_ROOT)
-    media_root.parent.mkdir(parents=True, exist_ok=True)  # a fresh instance: its data folder
+    try:
+        media_root.parent.mkdir(parents=True, exist_ok=True)  # a fresh instance: its data folder
+        staging = Path(tempfile.mkdtemp(prefix=".boussole-restore-", dir=media_root.parent))
+    except OSError as exc:
+        raise BackupError(f"écriture impossible dans « {media_root.parent} » "
+                          f"({exc.strerror}).") from exc
     try:
         if not force and _database_has_data(using):
             raise BackupError("la base de données contient déjà des données ; la restauration "
@@ -577,12 +585,13 @@ def backup_restore(path: Path, *, force: bool = False, using: str = DEFAULT_DB_A
                 raise BackupError("la base n'est pas à jour : lancez d'abord « boussole "
                                   "migrate ».")
             migrate()
-    except DatabaseError as exc:
-        raise _database_problem(exc) from exc
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, DatabaseError):
+            raise _database_problem(exc) from exc
+        raise
 
-    token = uuid.uuid4().hex[:12]
-    staging = Path(tempfile.mkdtemp(prefix=f".boussole-restore-{token}-",
-                                    dir=media_root.parent))
+    token = staging.name.rsplit("-", 1)[-1]
     new_files = staging / FILES
     new_files.mkdir()
     dump = staging / DATABASE
