@@ -160,3 +160,10 @@ def test_migrate_still_creates_the_database(fresh_env: dict[str, str]) -> None:
     listed = run("case", "list", env=fresh_env)
     assert listed.returncode == 0, listed.stderr
     assert "0 dossier." in listed.stderr
+
+
+def test_unreachable_database_server(fresh_env: dict[str, str]) -> None:
+    unreachable = {**fresh_env, "DATABASE_URL": "postgres://boussole@127.0.0.1:1/boussole"}
+    assert_refused(run("case", "list", env=unreachable), "base de données inaccessible",
+                   "vérifiez DATABASE_URL")
+    assert_refused(run("migrate", env=unreachable), "base de données inaccessible")
