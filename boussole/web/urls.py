@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from boussole.web import views
 from boussole.web.cases import views as cases_views
@@ -6,6 +8,8 @@ from boussole.web.cases import views as cases_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico when a document (a file, an error) declares no icon.
+    path("favicon.ico", RedirectView.as_view(url=static("boussole/icon.svg"), permanent=True)),
     path("comptes/", include("boussole.web.accounts.urls")),
     path("cas/", include("boussole.web.cases.urls")),
     path("cas/<int:pk>/empreinte/", include("boussole.web.footprint.urls")),

@@ -397,19 +397,16 @@ def test_every_profile_fact_is_saved(browsing: Browsing,
     no_errors_so_far(page, browsing)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Application bug for the lead: no favicon. /favicon.ico answers 404 and no page declares "
-    "an icon, so each visit's first page logs a console error. Fix: a static icon and "
-    "<link rel=\"icon\"> in base.html (allowed by the CSP's default-src 'self')."))
 def test_pages_have_a_favicon(browsing: Browsing) -> None:
-    """Without an icon, Chromium's own request for /favicon.ico is answered 404 on the first
-    page of every visit, which the console reports as an error. The tests above set that one
-    error apart (``Browsing.favicon``) so that they still fail on every other one."""
+    """Every page declares the site's icon, and it is served (without one, Chromium's own
+    request for /favicon.ico was answered 404, a console error on each visit's first page).
+    The tests above keep that one request apart (``Browsing.favicon``); this test checks it."""
     page = browsing.page()
     page.goto("/comptes/connexion/")
     icon = page.evaluate("""() => { const link = document.querySelector('link[rel~="icon"]');
                                      return link ? link.href : "/favicon.ico"; }""")
     assert page.request.get(icon).ok, f"the site's icon {icon} is missing"
+    assert page.request.get("/favicon.ico").ok
 
 
 # --- The seven criteria --------------------------------------------------------------------

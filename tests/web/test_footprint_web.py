@@ -420,16 +420,20 @@ def test_elected_official_reads_but_cannot_change(client: Any, case: Any, people
     assert snapshot(case) == before
 
 
-def test_vendor_computes_but_does_not_override(client: Any, case: Any, people: Any) -> None:
+def test_vendor_has_no_access_to_the_calculator(client: Any, case: Any, people: Any) -> None:
+    """The vendor sees only the vendor-facing questions (product map, roles): the calculator is
+    an internal page; the vendor's figures reach it through its answers."""
     client.force_login(people["vendor"])
-    assert client.post(url(case), CHATBOT_FORM).status_code == 302
     before = snapshot(case)
+    assert client.get(url(case)).status_code == 403
+    assert client.post(url(case), CHATBOT_FORM).status_code == 403
     response = client.post(url(case, "valeurs/cpu_emissions/"),
                            {"value": "1", "justification": "Notre mesure."})
     assert response.status_code == 403
     assert client.post(url(case, "alternative/conclusion/"),
                        {"conclusion": "x"}).status_code == 403
     assert snapshot(case) == before
+    assert not FootprintInput.objects.filter(case=case).exists()
 
 
 def test_a_referent_of_another_domain_cannot_compute(client: Any, case: Any,

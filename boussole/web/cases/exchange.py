@@ -126,8 +126,21 @@ def _evidence_bytes(piece: Evidence) -> bytes:
     return data
 
 
-def case_export(case: Case) -> dict[str, Any]:
-    """The case as one JSON-serialisable document, in a deterministic order."""
+def evidence_problems(case: Case) -> list[str]:
+    """Each evidence file of the case that is missing from the storage or altered (French)."""
+    problems = []
+    for piece in Evidence.objects.filter(case=case).order_by("pk"):
+        try:
+            _evidence_bytes(piece)
+        except ExportError as exc:
+            problems.append(str(exc).replace(" : export impossible.", "."))
+    return problems
+
+
+def case_export(case: Case, *, with_content: bool = True) -> dict[str, Any]:
+    """The case as one JSON-serialisable document, in a deterministic order. Without
+    ``with_content``, evidence files are described by their hash only (their bytes are not
+    read)."""
     case = Case.objects.select_related("organisation", "lead", "created_by",
                                        "vendor_account").get(pk=case.pk)
     order = _item_order(case)
@@ -176,7 +189,8 @@ def case_export(case: Case) -> dict[str, Any]:
             {"criterion": e.criterion, "item_id": e.item_id, "original_name": e.original_name,
              "content_type": e.content_type, "size": e.size, "sha256": e.sha256,
              "uploaded_by": _person(e.uploaded_by), "uploaded_at": _when(e.uploaded_at),
-             "content_base64": base64.b64encode(_evidence_bytes(e)).decode("ascii")}
+             **({"content_base64": base64.b64encode(_evidence_bytes(e)).decode("ascii")}
+                if with_content else {})}
             for e in evidence
         ],
         "opinions": [

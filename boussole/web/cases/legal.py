@@ -92,6 +92,18 @@ def red_line_standing(case: Case, evaluation: Evaluation | None = None) -> workf
     return workflow.red_line_from(evaluation, retained_level(case))
 
 
+def red_line_view(case: Case, standing: workflow.RedLine) -> dict[str, Any]:
+    """What a page shows of the red-line standing: the facts to establish to lift it."""
+    from boussole.web.grids import grid_for
+
+    grid = grid_for(case.grid_id, case.grid_version)
+    facts = [{"id": fact_id, "number": grid.fact(fact_id).number,
+              "text": grid.fact(fact_id).text}
+             for fact_id in standing.facts if grid.has_fact(fact_id)]
+    return {"active": standing.active, "potential": standing.potential,
+            "blocks": standing.blocks, "facts": facts}
+
+
 def ensure_receivable(case: Case) -> None:
     """Raise :class:`NotReceivable` while a red line blocks favourable steps (evaluated
     afresh): the indicative, potential or retained level is blocking."""

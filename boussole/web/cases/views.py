@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from boussole.core.access import Abilities
 from boussole.core.grid import AnswerInvalid, Fact, Question
+from boussole.core.limits import LIMITS
 from boussole.web.accounts.models import User
 from boussole.web.cases import legal, selectors, services
 from boussole.web.cases.access import (
@@ -31,6 +32,7 @@ from boussole.web.cases.access import (
 )
 from boussole.web.cases.models import Assignment, Comment, Evidence, Verdict
 from boussole.web.grids import grid_for
+from boussole.web.posted import STALE_FORM, posted_id, posted_revision
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -46,12 +48,13 @@ def _user(request: HttpRequest) -> User:
 # --- Case creation and description ---------------------------------------------------------
 
 class CaseForm(forms.Form):
-    title = forms.CharField(label=_("Titre du cas d'usage"), max_length=200)
-    service = forms.CharField(label=_("Service métier"), max_length=200)
+    title = forms.CharField(label=_("Titre du cas d'usage"), max_length=LIMITS["title"])
+    service = forms.CharField(label=_("Service métier"), max_length=LIMITS["service"])
     purpose = forms.CharField(label=_("Finalité : à quoi servira l'IA ?"),
+                              max_length=LIMITS["purpose"],
                               widget=forms.Textarea(attrs={"rows": 5}))
-    vendor = forms.CharField(label=_("Prestataire pressenti (si connu)"), max_length=200,
-                             required=False)
+    vendor = forms.CharField(label=_("Prestataire pressenti (si connu)"),
+                             max_length=LIMITS["vendor"], required=False)
     lead = forms.ModelChoiceField(label=_("Chef·fe de projet"), queryset=User.objects.none(),
                                   required=False, empty_label=_("Moi-même"))
 
@@ -190,22 +193,22 @@ def answer_save(request: HttpRequest, pk: int, item_id: str) -> HttpResponse:
         raise PermissionDenied(_("Vous ne pouvez pas répondre à cette question."))
     value = _posted_value(item, request.POST)
     justification = request.POST.get("justification", "")
+    posted = {"value": value, "justification": justification}
+    expected = posted_revision(request)
     try:
-        expected = int(request.POST.get("revision", ""))
-    except ValueError:
-        expected = None
-    try:
+        if expected is None:
+            raise AnswerInvalid(str(STALE_FORM))
         view.answer = services.answer_record(
             case=case, user=user, item_id=item.id, value=value, justification=justification,
             expected_revision=expected)
         view.saved = True
     except AnswerInvalid as exc:
         view.error = str(exc)
-        view.posted = {"value": value, "justification": justification}
+        view.posted = posted
     except services.AnswerConflict as exc:
         view.conflict = exc.current
         view.answer = exc.current
-        view.posted = {"value": value, "justification": justification}
+        view.posted = posted
     if _is_htmx(request):
         response = render(request, "cases/_item.html", ctx)
         if isinstance(item, Fact) and view.saved:
@@ -385,7 +388,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     item_id, number, item = _target(case, request.POST)
     parent = None
     if request.POST.get("parent"):
-        parent = get_object_or_404(Comment, case=case, pk=request.POST["parent"])
+        parent = get_object_or_404(Comment, case=case, pk=posted_id(request.POST["parent"]))
     _require_discussable(abilities, user, item, parent)
     error = ""
     try:
@@ -436,7 +439,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
+def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponseBase:
     user = _user(request)
     case = selectors.case_get(user, pk)
     abilities = case_abilities(user, case)
@@ -444,7 +447,12 @@ def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileRe
     piece = get_object_or_404(Evidence, case=case, pk=evidence_id)
     if not abilities.sees_evidence(uploaded_by_viewer=piece.uploaded_by_id == user.pk):
         raise PermissionDenied(_("Accès refusé."))
-    response = FileResponse(piece.file.open("rb"), as_attachment=True,
+    try:
+        handle = piece.file.open("rb")
+    except OSError:
+        return render(request, "cases/evidence_missing.html", {"case": case, "piece": piece},
+                      status=404)
+    response = FileResponse(handle, as_attachment=True,
                             filename=piece.original_name, content_type=piece.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -461,10 +469,10 @@ def opinion_save(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     abilities = case_abilities(user, case)
     if not (abilities.can("give_opinion") and abilities.can_give_opinion(number)):
         raise PermissionDenied(_("Vous ne pouvez pas donner d'avis sur ce critère."))
-    try:
-        expected = int(request.POST.get("revision", ""))
-    except ValueError:
-        expected = None
+    expected = posted_revision(request)
+    if expected is None:
+        messages.error(request, STALE_FORM)
+        return redirect(reverse("cases:criterion", args=[case.pk, number]) + "#avis")
     try:
         services.opinion_give(case=case, user=user, criterion=number,
                               verdict=request.POST.get("verdict", ""),
@@ -547,7 +555,9 @@ def my_questions(request: HttpRequest) -> HttpResponse:
 def _legal_context(case: Any) -> dict[str, Any]:
     evaluation = legal.legal_refresh(case)
     assessment = legal.current_assessment(case)
+    standing = legal.red_line_standing(case, evaluation)
     return {"legal": legal.grouped_flags(evaluation), "evaluation": evaluation,
+            "red_line": legal.red_line_view(case, standing),
             "assessment": assessment, "changes": legal.changes_since(assessment, evaluation)}
 
 

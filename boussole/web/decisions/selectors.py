@@ -12,7 +12,7 @@ from boussole.core.access import OPEN_STATES
 from boussole.web.accounts.models import Role, User
 from boussole.web.cases import selectors as case_selectors
 from boussole.web.cases.access import is_lead
-from boussole.web.cases.legal import current_assessment
+from boussole.web.cases.legal import current_assessment, red_line_view
 from boussole.web.cases.models import Assignment, Case, Opinion
 from boussole.web.decisions import services
 from boussole.web.decisions.models import (
@@ -43,6 +43,7 @@ def path_context(case: Case, user: User) -> dict[str, Any]:
                                          delegations)
     return {
         "state": state,
+        "red_line": red_line_view(case, state.standing),
         "transitions": transitions,
         "stages": [(code, label, code == case.state) for code, label in workflow.STATES.items()
                    if code not in workflow.CLOSED_STATES and code != "ajourne"],

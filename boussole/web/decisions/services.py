@@ -67,9 +67,7 @@ def freeze(case: Case, user: User) -> FileVersion:
     from boussole.web.cases.exchange import case_export
     from boussole.web.cases.legal import case_evaluation
 
-    document = case_export(case)
-    for piece in document.get("evidence", []):
-        piece.pop("content_base64", None)
+    document = case_export(case, with_content=False)
     document["legal_evaluation"] = case_evaluation(case).to_json()
     assessment = current_assessment(case)
     document["legal_retained"] = None if assessment is None else {
@@ -157,6 +155,12 @@ def transition_apply(*, case: Case, user: User, code: str, reason: str = "") -> 
                              is_lead=is_lead(user, case))
     if user.organisation_id != case.organisation_id:
         problems = ["Dossier d'une autre organisation."]
+    if not problems and code == "transmettre_elus":
+        # The officials decide on the file as frozen: every piece must be there, intact.
+        from boussole.web.cases.exchange import evidence_problems
+
+        problems = [f"{p} Joignez-la de nouveau ou signalez-le à l'administrateur avant de "
+                    "transmettre le dossier." for p in evidence_problems(case)]
     if problems:
         raise WorkflowRefused(problems)
     transition = workflow.TRANSITIONS[code]

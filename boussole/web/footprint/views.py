@@ -30,6 +30,7 @@ from boussole.web.cases.selectors import case_get
 from boussole.web.footprint import display, inputs, selectors, services
 from boussole.web.footprint.models import NoAiScenario
 from boussole.web.grids import grid_for
+from boussole.web.posted import STALE_FORM, posted_revision
 
 
 def _user(request: HttpRequest) -> User:
@@ -57,13 +58,6 @@ def _case(request: HttpRequest, pk: int) -> tuple[User, Case, Abilities]:
     user = _user(request)
     case = case_get(user, pk)
     return user, case, require_internal(user, case)  # no footprint page for the vendor
-
-
-def _revision(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("revision", ""))
-    except ValueError:
-        return None
 
 
 # --- Criterion 5: the calculator ------------------------------------------------------------
@@ -159,6 +153,8 @@ def calculator(request: HttpRequest, pk: int) -> HttpResponse:
     names = {spec.name for spec in inputs.all_fields(rows)}
     errors = dict(built.errors)
     general: list[str] = []
+    if posted_revision(request) is None:
+        general.append(str(STALE_FORM))
     if not set(built.document) & set(inputs.COMPONENT_KEYS) and not errors:
         general.append(_("Renseignez au moins un groupe : équipements, modèle, calculs, "
                          "stockage et transfert, ou entraînement."))
@@ -171,7 +167,7 @@ def calculator(request: HttpRequest, pk: int) -> HttpResponse:
     if not errors and not general:
         try:
             services.footprint_compute(case=case, user=user, document=built.document,
-                                       expected_revision=_revision(request))
+                                       expected_revision=posted_revision(request))
         except InvalidDocument as exc:  # pragma: no cover — validated just above
             errors, general = inputs.field_errors(exc.problems, built, names)
         except services.FootprintConflict as exc:
