@@ -66,6 +66,11 @@ TRANSFER_KEYS = ("gb_per_year", "kwh_per_gb", "location")
 EQUIPMENT_KEYS = ("type", "label", "count", "lifetime_years", "embodied_kg", "share")
 
 
+#: Above this, a quantity (hours, counts, volumes, requests…) is a typing error, and products of
+#: such values could overflow to infinity, which is not a figure.
+PLAUSIBLE_MAXIMUM = 1e15
+
+
 def _fmt(value: float) -> str:
     text = f"{value:g}"
     return text.replace(".", ",")
@@ -142,6 +147,10 @@ class _Reader:
             else:
                 expected = f"supérieur ou égal à {_fmt(minimum)}"
             self.add(here, f"doit être {expected} (valeur reçue : {_fmt(number)}).")
+            return None
+        if maximum is None and number > PLAUSIBLE_MAXIMUM:
+            self.add(here, f"valeur invraisemblable : au plus {PLAUSIBLE_MAXIMUM:.0e} "
+                           f"(valeur reçue : {_fmt(number)}).".replace("e+", " × 10^"))
             return None
         if maximum is not None and number > maximum:
             self.add(

@@ -175,3 +175,11 @@ def test_report_names_the_source_and_each_field() -> None:
     assert report.splitlines()[0] == "empreinte.yaml : document invalide (2 problèmes)"
     assert "  - compute[0].hours_per_year : doit être positif ou nul" in report
     assert "  - transfer.gb_per_year : doit être positif ou nul" in report
+
+
+@pytest.mark.parametrize("value", [1e308, 1e16])
+def test_implausible_magnitudes_are_refused(value: float) -> None:
+    """1e308 hours used to compute to infinity, printed as ``Infinity`` (not JSON)."""
+    (problem,) = problems({"compute": [{"hours_per_year": value, "cpu_cores": 2}]})
+    assert problem.path == ("compute", 0, "hours_per_year")
+    assert problem.message.startswith("valeur invraisemblable : au plus 1 × 10^15")
