@@ -255,6 +255,11 @@ MALFORMED: list[tuple[dict[str, Any], list[str]]] = [
      ["evidence[0].sha256 : l'empreinte SHA-256 ne correspond pas au contenu"]),
     ({"comments.1.parent": 42},
      ["comments[1].parent : commentaire parent « 42 » introuvable"]),
+    ({"comments.2.parent": 2},  # a reply to a reply: threads are one level deep, as on the web
+     ["comments[2].parent : une réponse ne peut répondre qu'à un commentaire qui n'est pas "
+      "lui-même une réponse"]),
+    ({"comments.0.parent": 1},  # a comment answering itself
+     ["comments[0].parent : une réponse ne peut répondre qu'à un commentaire"]),
     ({"case.state": "valide", "opinions.0.verdict": "bof", "assignments.0.criterion": 9},
      ["case.state : étape « valide » inconnue", "opinions[0].verdict : avis « bof » inconnu",
       "assignments[0].criterion : critère n° 9 inconnu"]),
@@ -382,3 +387,20 @@ def test_an_imported_reference_never_blocks_new_cases(rich_case: Any, organisati
                                        title=f"Nouveau {n}", service="S", purpose="P").reference
                   for n in range(3)}
     assert len(references) == 3 and f"{year}-003" not in references
+
+
+def test_a_deep_reply_chain_is_refused_whole(rich_case: Any, other_organisation: Any,
+                                             make_user: Any) -> None:
+    """3,000 comments each answering the previous one: the web never makes such a chain."""
+    document = exported(rich_case)
+    base = dict(document["comments"][0])
+    document["comments"] = [{**base, "id": n, "parent": n - 1 if n > 1 else None,
+                             "resolved_at": None, "resolved_by": None}
+                            for n in range(1, 3001)]
+    before = db_counts()
+    with pytest.raises(InvalidDocument) as caught:
+        case_import(document, organisation=other_organisation,
+                    user=make_user("import", other_organisation, role="admin"))
+    assert len(caught.value.problems) == 2998  # comment 2 answers the root: allowed
+    assert "n'ont qu'un niveau" in caught.value.problems[0].message
+    assert db_counts() == before
