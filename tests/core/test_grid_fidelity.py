@@ -2,15 +2,17 @@
 
 The grid file ``boussole/data/grids/boussole-nantes-v1.yaml`` is compared with:
 
-- the seed (``shared/seed/boussole-ia-nantes-metropole-2025-06.txt``): criteria titles and
+- the seed (``tests/data/seed/boussole-ia-nantes-metropole-2025-06.txt``): criteria titles and
   commitments, section titles and intros, and the text of the 84 questions, all extracted
   here *independently* by parsing the seed;
-- ``shared/specs/legal-rules.md`` §7: the identification profile (fact identifiers, option
+- ``tests/data/specs/legal-rules.md`` §7: the identification profile (fact identifiers, option
   identifiers, question numbers, groups, Boussole cross-references, priority gates).
 
 The YAML is read with ``yaml.safe_load`` directly, so that this test does not depend on the
-grid loader. The only differences allowed between the grid and the seed are whitespace,
-typographic quotes, layout artefacts and the explicit exceptions encoded below (Q8, Q59, Q72).
+grid loader. Both sources are kept in the repository (``tests/data/README.md`` gives their
+origin), so these tests run on a fresh clone and never skip. The only differences allowed
+between the grid and the seed are whitespace, typographic quotes, layout artefacts and the
+explicit exceptions encoded below (Q8, Q59, Q72).
 """
 
 from __future__ import annotations
@@ -26,10 +28,9 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 GRID_PATH = REPO / "boussole" / "data" / "grids" / "boussole-nantes-v1.yaml"
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-SEED_DIR = SHARED / "seed"
-SEED_FILE = SEED_DIR / "boussole-ia-nantes-metropole-2025-06.txt"
-LEGAL_RULES = SHARED / "specs" / "legal-rules.md"
+DATA = REPO / "tests" / "data"
+SEED_FILE = DATA / "seed" / "boussole-ia-nantes-metropole-2025-06.txt"
+LEGAL_RULES = DATA / "specs" / "legal-rules.md"
 
 COMPUTED = {27, 45, 51, 59}
 QUESTION_TYPES = {"yes_no", "text", "number", "single_choice", "multiple_choice"}
@@ -192,8 +193,6 @@ def grid() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def seed_lines() -> list[str]:
     """The seed as cleaned lines: no markdown emphasis, HTML tags split lines, no bullets."""
-    if not SEED_DIR.is_dir():
-        pytest.skip(f"seed directory not found: {SEED_DIR}")
     text = SEED_FILE.read_text(encoding="utf-8").replace("**", "")
     text = re.sub(r"<[^>]+>", "\n", text)
     lines = []
@@ -233,8 +232,6 @@ def facts(grid: dict[str, Any]) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def section7() -> str:
-    if not LEGAL_RULES.is_file():
-        pytest.skip(f"legal rules specification not found: {LEGAL_RULES}")
     text = LEGAL_RULES.read_text(encoding="utf-8")
     start = text.index("\n## 7.")
     return text[start : text.index("\n## 8.", start)]
