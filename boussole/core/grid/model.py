@@ -175,6 +175,17 @@ class Grid:
     def has_fact(self, fact_id: str) -> bool:
         return fact_id in self._facts_by_id
 
+    def item(self, item_id: str) -> Question | Fact:
+        """The question or profile fact named ``item_id``; :class:`KeyError` if neither."""
+        if item_id in self._questions_by_id:
+            return self._questions_by_id[item_id]
+        if item_id in self._facts_by_id:
+            return self._facts_by_id[item_id]
+        raise KeyError(item_id)
+
+    def has_item(self, item_id: str) -> bool:
+        return item_id in self._questions_by_id or item_id in self._facts_by_id
+
     def criterion(self, number: int) -> Criterion:
         for criterion in self.criteria:
             if criterion.number == number:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
+from boussole.core import cases as rules
 from boussole.core import limits, workflow
 from boussole.web.accounts.models import Role, User
 from boussole.web.cases.access import is_lead
@@ -185,11 +186,10 @@ def group_opinion_record(*, case: Case, user: User, verdict: str, summary: str =
     problem = workflow.can_record_group_opinion(verdict, standing, fact_names(case))
     if problem:
         raise WorkflowRefused([problem])
-    if verdict != "favorable" and not recommendations.strip():
-        raise WorkflowRefused(["Un avis avec réserves ou défavorable doit être motivé."])
-    problems = limits.texts_problems(summary=summary.strip(),
-                                     recommendations=recommendations.strip(),
-                                     conditions=conditions.strip())
+    problem = rules.opinion_problem(verdict, recommendations)
+    if problem:
+        raise WorkflowRefused([problem])
+    problems = limits.texts_problems(summary=summary.strip(), conditions=conditions.strip())
     if problems:
         raise WorkflowRefused(problems)
     before = GroupOpinion.objects.filter(case=case).values(

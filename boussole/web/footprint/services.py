@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boussole.core import cases as rules
 from boussole.core.errors import InvalidDocument, Problem
 from boussole.core.footprint import compute_footprint
 from boussole.core.grid import AnswerInvalid, validate_value
@@ -176,8 +177,7 @@ def footprint_compute(*, case: Case, user: User, document: Mapping[str, Any],
     result = compute_footprint(document)
     result_json = _clean_json(result.to_json())
     current = FootprintInput.objects.select_for_update().filter(case=case).first()
-    if expected_revision is not None and expected_revision != (current.revision if current
-                                                                else 0):
+    if rules.revision_problem(expected_revision, current.revision if current else None):
         raise FootprintConflict(current)
     before = {"document": current.document, **_summary(current.result)} if current else None
     now = timezone.now()
