@@ -22,12 +22,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
-#: States in which the file can still be worked on (instruction). Later states are frozen.
-OPEN_STATES = frozenset({"brouillon", "en_instruction"})
-#: States in which opinions can be given or revised.
-OPINION_STATES = frozenset({"en_instruction", "avis_groupe"})
+from boussole.core.workflow import CRITERIA, OPEN_STATES, OPINION_STATES
 
-ALL_CRITERIA = frozenset(range(1, 8))
+__all__ = ["OPEN_STATES", "OPINION_STATES", "Abilities", "abilities", "assignment_problem"]
+
+ALL_CRITERIA = frozenset(CRITERIA)
 
 
 @dataclass(frozen=True)

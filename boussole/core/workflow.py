@@ -28,6 +28,11 @@ STATES: Mapping[str, str] = {
 
 CLOSED_STATES = frozenset({"refuse", "abandonne", "retire"})
 
+#: States in which the file can still be worked on (instruction). Later states are frozen.
+OPEN_STATES = frozenset({"brouillon", "en_instruction"})
+#: States in which opinions can be given or revised.
+OPINION_STATES = frozenset({"en_instruction", "avis_groupe"})
+
 #: States in which the file is presented to the staff representatives.
 UNION_VISIBLE_STATES = frozenset({"information_syndicale", "en_service"})
 
