@@ -346,7 +346,7 @@ def check_database(comments: list[str], started_at: Any) -> int:
     import django
 
     django.setup()
-    from boussole.web.cases import services
+    from boussole.web.cases.audit import audit_verify
     from boussole.web.cases.models import AuditEvent, Case, Comment
 
     problems = 0
@@ -354,7 +354,7 @@ def check_database(comments: list[str], started_at: Any) -> int:
     for case in cases:
         sequences = list(AuditEvent.objects.filter(case=case).order_by("sequence")
                          .values_list("sequence", flat=True))
-        if sequences != list(range(1, len(sequences) + 1)) or not services.audit_verify(case):
+        if sequences != list(range(1, len(sequences) + 1)) or not audit_verify(case):
             print(f"journal d'audit abîmé : dossier {case.reference}")
             problems += 1
     stored = set(Comment.objects.filter(created_at__gte=started_at)

@@ -50,6 +50,8 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
 from boussole import __version__
+from boussole.web.cases.audit import audit_verify
+from boussole.web.cases.models import Case
 
 FORMAT = "boussole-backup/1"
 MANIFEST = "manifest.json"
@@ -241,9 +243,6 @@ def _check_database_exists(alias: str) -> None:
 
 def backup_create(out: Path, *, using: str = DEFAULT_DB_ALIAS) -> Summary:
     """Write the whole instance to ``out`` (atomically: a temporary file, then a rename)."""
-    from boussole.web.cases.models import Case
-    from boussole.web.cases.services import audit_verify
-
     out = Path(out)
     if out.is_dir():
         raise BackupError(f"« {out} » est un dossier : indiquez un nom de fichier.")
@@ -517,9 +516,6 @@ def _load(dump: Path, manifest: dict[str, Any], alias: str) -> int:
     from django.contrib.auth.management import create_permissions
     from django.contrib.contenttypes.management import create_contenttypes
     from django.contrib.contenttypes.models import ContentType
-
-    from boussole.web.cases.models import Case
-    from boussole.web.cases.services import audit_verify
 
     connection = connections[alias]
     tables = connection.introspection.django_table_names(only_existing=True,

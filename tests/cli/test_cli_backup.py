@@ -39,7 +39,7 @@ import django, json, os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boussole.settings")
 django.setup()
 from boussole.web.cases.models import Case
-from boussole.web.cases.services import audit_verify
+from boussole.web.cases.audit import audit_verify
 print(json.dumps({case.pk: audit_verify(case) for case in Case.objects.order_by("pk")}))
 """
 

@@ -17,6 +17,7 @@ from boussole.web import demo
 from boussole.web.accounts.models import User
 from boussole.web.backup import BackupError, backup_create, backup_restore
 from boussole.web.cases import services
+from boussole.web.cases.audit import audit_verify
 from boussole.web.cases.exchange import case_export
 from boussole.web.cases.models import Answer, AuditEvent, Case, Evidence
 
@@ -105,7 +106,7 @@ def test_restore_gives_back_every_case_and_file_and_new_rows_do_not_collide(
     assert files(data_dir) == files_before
     assert User.objects.count() == counts["users"]
     assert AuditEvent.objects.count() == counts["events"]
-    assert all(services.audit_verify(case) for case in Case.objects.all())
+    assert all(audit_verify(case) for case in Case.objects.all())
     assert not [p for p in data_dir.parent.rglob(".boussole-*")]
     assert User.objects.get(username="porteur").check_password(demo.DEMO_PASSWORD)
 
@@ -116,7 +117,7 @@ def test_restore_gives_back_every_case_and_file_and_new_rows_do_not_collide(
     services.evidence_add(case=new, user=lead, criterion=2,
                           upload=SimpleUploadedFile("autre.pdf", PDF + b"%autre"))
     assert Evidence.objects.count() == 2
-    assert services.audit_verify(new)
+    assert audit_verify(new)
 
 
 @pytest.mark.parametrize(("change", "words"), [

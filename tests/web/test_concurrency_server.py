@@ -37,6 +37,7 @@ import pytest
 from django.conf import settings
 
 from boussole.web.cases import services
+from boussole.web.cases.audit import audit_verify
 from boussole.web.cases.models import Answer, AuditEvent, Comment
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -270,7 +271,7 @@ def test_sixty_concurrent_answers_and_two_commenters_on_one_case(
                            expected_revision=0)
     initial = {a.item_id: (a.value, a.revision) for a in Answer.objects.filter(case=case)}
     sequence_before = AuditEvent.objects.filter(case=case).count()
-    assert services.audit_verify(case)
+    assert audit_verify(case)
 
     with running_server(tmp_path) as port:
         people = {user.username: Person(port, user.username)
@@ -393,4 +394,4 @@ def test_sixty_concurrent_answers_and_two_commenters_on_one_case(
     sequences = list(AuditEvent.objects.filter(case=case).order_by("sequence")
                      .values_list("sequence", flat=True))
     assert sequences == list(range(1, len(sequences) + 1))
-    assert services.audit_verify(case)
+    assert audit_verify(case)

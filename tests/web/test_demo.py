@@ -6,8 +6,8 @@ import pytest
 
 from boussole.web import demo
 from boussole.web.accounts.models import Organisation, Role, User
+from boussole.web.cases.audit import audit_verify
 from boussole.web.cases.models import Answer, Case
-from boussole.web.cases.services import audit_verify
 
 pytestmark = pytest.mark.django_db
 

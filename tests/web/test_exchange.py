@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from boussole.core.errors import InvalidDocument
 from boussole.web.cases import services
+from boussole.web.cases.audit import audit_verify
 from boussole.web.cases.exchange import (
     FORMAT,
     ExportError,
@@ -169,7 +170,7 @@ def test_round_trip_into_another_organisation(rich_case: Any, other_organisation
 
     assert imported.pk != rich_case.pk and imported.organisation == other_organisation
     assert imported.reference == rich_case.reference  # free in this organisation
-    assert services.audit_verify(imported)
+    assert audit_verify(imported)
     before, after = (case_snapshot(rich_case, people=False),
                      case_snapshot(imported, people=False))
     last = after["audit"].pop()
@@ -207,7 +208,7 @@ def test_round_trip_into_the_same_organisation(rich_case: Any, organisation: Any
     importer = make_user("admin", organisation, role="admin")
     imported = case_import(exported(rich_case), organisation=organisation, user=importer)
     assert imported.reference != rich_case.reference  # already taken: renumbered
-    assert services.audit_verify(imported)
+    assert audit_verify(imported)
     before, after = case_snapshot(rich_case), case_snapshot(imported)
     assert after["audit"].pop()["action"] == "case_imported"
     assert after == before  # same people, found by username
@@ -222,7 +223,7 @@ def test_a_tampered_audit_trail_is_imported_but_flagged(rich_case: Any, organisa
     document["audit"][1]["note"] = "réécrit après coup"
     imported = case_import(document, organisation=organisation,
                            user=make_user("admin", organisation, role="admin"))
-    assert services.audit_verify(imported)  # the new trail is consistent…
+    assert audit_verify(imported)  # the new trail is consistent…
     event, record = import_event(imported)
     assert record["source_audit"]["verified"] is False  # …and says the source was not
     assert "NON vérifiée" in event.note
@@ -377,8 +378,6 @@ def test_a_red_line_case_cannot_be_imported_past_the_group_opinion(
 
 def test_an_imported_reference_never_blocks_new_cases(rich_case: Any, organisation: Any,
                                                        people: dict[str, Any]) -> None:
-    from boussole.web.cases import services
-
     document = exported(rich_case)
     year = rich_case.reference.split("-")[0]
     document["case"]["reference"] = f"{year}-003"

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from boussole.core.errors import InvalidDocument
 from boussole.core.footprint import compute_footprint, estimate_from_sizing
 from boussole.web.cases import services as case_services
+from boussole.web.cases.audit import audit_verify
 from boussole.web.cases.models import Answer, AuditEvent
 from boussole.web.footprint import inputs, services
 from boussole.web.footprint.models import (
@@ -118,7 +119,7 @@ def test_compute_stores_result_and_the_four_retained_answers(case: Any, people: 
     assert event.before is None
     assert event.after["document"] == CHATBOT_DOC
     assert set(event.after["grid"]) == set(COMPUTED_IDS)
-    assert case_services.audit_verify(case)
+    assert audit_verify(case)
 
 
 def test_the_form_computes_and_the_page_shows_answers_chart_and_sources(
@@ -284,7 +285,7 @@ def test_override_with_justification_keeps_both_values_and_is_audited(
     assert answer.value == services.answer_figure(row.computed_value)
     assert answer.justification == services.TOOL_JUSTIFICATION
     assert AuditEvent.objects.filter(case=case, action="computed_override_removed").count() == 1
-    assert case_services.audit_verify(case)
+    assert audit_verify(case)
 
 
 def test_an_answer_given_by_hand_is_kept_as_the_retained_value(case: Any, people: Any) -> None:
@@ -518,7 +519,7 @@ def test_comparison_side_by_side_with_a_scenario_footprint(client: Any, case: An
     assert scenario.title == "FAQ enrichie" and scenario.footprint_document is None
     client.post(url(case, f"alternative/scenarios/{scenario.pk}/suppression/"))
     assert not NoAiScenario.objects.filter(case=case).exists()
-    assert case_services.audit_verify(case)
+    assert audit_verify(case)
 
 
 # --- Query counts ----------------------------------------------------------------------------

@@ -58,7 +58,8 @@ from boussole.core.errors import InvalidDocument, Problem
 from boussole.core.grid import AnswerInvalid, Fact, Grid, Question, validate_value
 from boussole.core.limits import LIMITS
 from boussole.web.accounts.models import Organisation, User
-from boussole.web.cases import services
+from boussole.web.cases import audit, services
+from boussole.web.cases.legal import fact_names, red_line_standing
 from boussole.web.cases.models import (
     Answer,
     Assignment,
@@ -764,17 +765,12 @@ def _source_chain_verified(plan: _Plan, document: dict[str, Any]) -> bool | None
     case_id = plan.source.get("case_id")
     if case_id is None or any("actor_id" not in e for e in document["audit"]):
         return None
-    previous = services.GENESIS
-    for event in plan.audit:
-        payload = {"case": case_id, "sequence": event["sequence"], "actor": event["actor_id"],
-                   "actor_name": event["actor_name"], "at": event["at"].isoformat(),
-                   "action": event["action"], "item_id": event["item_id"],
-                   "before": event["before"], "after": event["after"], "note": event["note"]}
-        if (event["previous_hash"] != previous
-                or event["hash"] != services._event_hash(previous, payload)):
-            return False
-        previous = event["hash"]
-    return True
+    return audit.chain_intact(
+        AuditEvent(case_id=case_id, sequence=e["sequence"], actor_id=e["actor_id"],
+                   actor_name=e["actor_name"], at=e["at"], action=e["action"],
+                   item_id=e["item_id"], before=e["before"], after=e["after"], note=e["note"],
+                   previous_hash=e["previous_hash"], hash=e["hash"])
+        for e in plan.audit)
 
 
 def validate_document(document: Any, *, source: str | None = None) -> _Plan:
@@ -942,28 +938,21 @@ def _write(plan: _Plan, organisation: Organisation, importer: User, source: str 
                 revision=o["revision"]) for o in plan.opinions])
     _restore(Opinion, opinions, [o["updated_at"] for o in plan.opinions], "updated_at")
 
-    events, previous = [], services.GENESIS
+    events = []
     for e in plan.audit:
         actor = people.get(e["actor"][0]) if e["actor"] else None
         if e["actor"] and actor is None:
             unmatched.setdefault(*e["actor"])
-        payload = {"case": case.pk, "sequence": e["sequence"],
-                   "actor": actor.pk if actor else None, "actor_name": e["actor_name"],
-                   "at": e["at"].isoformat(), "action": e["action"], "item_id": e["item_id"],
-                   "before": e["before"], "after": e["after"], "note": e["note"]}
-        digest = services._event_hash(previous, payload)
         events.append(AuditEvent(case=case, sequence=e["sequence"], actor=actor,
                                  actor_name=e["actor_name"], at=e["at"], action=e["action"],
                                  item_id=e["item_id"], before=e["before"], after=e["after"],
-                                 note=e["note"], previous_hash=previous, hash=digest))
-        previous = digest
+                                 note=e["note"]))
+    audit.chain(events)  # re-chained: the case and actor primary keys are new
     AuditEvent.objects.bulk_create(events, batch_size=500)
 
-    services.audit_record(case=case, user=importer, action="case_imported",
-                          after=_import_record(plan, case, source, unmatched, dropped),
-                          note=_import_note(plan, case, importer, source, unmatched, dropped))
-    from boussole.web.cases.legal import fact_names, red_line_standing
-
+    audit.audit_record(case=case, user=importer, action="case_imported",
+                       after=_import_record(plan, case, source, unmatched, dropped),
+                       note=_import_note(plan, case, importer, source, unmatched, dropped))
     # The same rules as the web (in the core): the state must be reachable, and the red lines
     # block every favourable path (no override). Any problem rolls the whole import back.
     standing = red_line_standing(case)  # derives the legal levels from the imported facts
@@ -977,7 +966,7 @@ def _write(plan: _Plan, organisation: Organisation, importer: User, source: str 
     Case.objects.filter(pk=case.pk).update(created_at=data["created_at"],
                                            updated_at=data["updated_at"])
     case.refresh_from_db()
-    if not services.audit_verify(case):  # pragma: no cover — an invariant of this module
+    if not audit.audit_verify(case):  # pragma: no cover — an invariant of this module
         raise RuntimeError("le journal importé ne se vérifie pas : import annulé.")
     return case
 

@@ -12,8 +12,10 @@ from typing import Any
 from boussole.core import limits, workflow
 from boussole.core.rules import Evaluation, Level, default_rule_base, evaluate
 from boussole.web.accounts.models import User
+from boussole.web.cases.audit import audit_record
+from boussole.web.cases.locking import case_write
 from boussole.web.cases.models import Answer, Case, LegalAssessment
-from boussole.web.cases.services import case_write
+from boussole.web.grids import grid_for
 
 BLOCKING = workflow.BLOCKING_LEVELS
 LEVEL_ORDER = [level.name for level in sorted(Level, reverse=True)]
@@ -79,8 +81,6 @@ def legal_refresh(case: Case) -> Evaluation:
 
 def fact_names(case: Case) -> dict[str, str]:
     """A short readable name for each profile fact of the case's grid: its number."""
-    from boussole.web.grids import grid_for
-
     grid = grid_for(case.grid_id, case.grid_version)
     return {fact.id: fact.number or fact.id for fact in grid.profile}
 
@@ -94,8 +94,6 @@ def red_line_standing(case: Case, evaluation: Evaluation | None = None) -> workf
 
 def red_line_view(case: Case, standing: workflow.RedLine) -> dict[str, Any]:
     """What a page shows of the red-line standing: the facts to establish to lift it."""
-    from boussole.web.grids import grid_for
-
     grid = grid_for(case.grid_id, case.grid_version)
     facts = [{"id": fact_id, "number": grid.fact(fact_id).number,
               "text": grid.fact(fact_id).text}
@@ -138,8 +136,6 @@ def legal_retain(*, case: Case, user: User, retained_level: str, rationale: str 
                  measures: str = "", owner: str = "", review_date: dt.date | None = None
                  ) -> LegalAssessment:
     """Record the level the lawyers retain; a level other than the proposal needs a reason."""
-    from boussole.web.cases.services import audit_record
-
     if retained_level not in {level.name for level in RETAINABLE}:
         raise ValueError("Niveau inconnu.")
     evaluation = legal_refresh(case)

@@ -108,7 +108,7 @@ class Answer(models.Model):
 
 class AuditEvent(models.Model):
     """One change to a case: who, when, what, before and after. Events are chained by hash so
-    that a deleted or edited event is detectable (see ``services.audit_verify``)."""
+    that a deleted or edited event is detectable (see ``boussole.web.cases.audit``)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="audit_events")
     sequence = models.PositiveIntegerField()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -16,6 +13,10 @@ from boussole.core import limits, workflow
 from boussole.core.grid import AnswerInvalid, validate_value
 from boussole.core.workflow import CLOSED_STATES, FROZEN_STATES
 from boussole.web.accounts.models import Organisation, User
+from boussole.web.cases.access import require_assignment
+from boussole.web.cases.audit import audit_record
+from boussole.web.cases.legal import fact_names, legal_refresh, red_line_standing
+from boussole.web.cases.locking import case_write
 from boussole.web.cases.models import (
     Answer,
     Assignment,
@@ -29,37 +30,6 @@ from boussole.web.cases.models import (
 )
 from boussole.web.grids import current_grid, grid_for
 
-GENESIS = "0" * 64
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def case_lock(case: Case) -> Case:
-    """Take the case's row lock for the rest of the transaction and refresh ``case`` from the
-    locked row. Every write on a case holds this lock, so writes on one case are serialised
-    (PostgreSQL: ``SELECT … FOR UPDATE``; SQLite serialises writers by itself): the audit
-    sequence, unique answers and the state read by the guards never race."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    for field in Case._meta.concrete_fields:
-        setattr(case, field.attname, getattr(locked, field.attname))
-    return case
-
-
-def case_write(func: Callable[P, R]) -> Callable[P, R]:
-    """Decorator for services that change an existing case (passed as ``case=``): one
-    transaction, the case's row lock taken first."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic():
-            case = kwargs.get("case")
-            if isinstance(case, Case) and case.pk is not None:
-                case_lock(case)
-            return func(*args, **kwargs)
-
-    return wrapper
-
 
 class AnswerConflict(Exception):
     """Someone else saved this answer since it was read: nothing was overwritten."""
@@ -67,50 +37,6 @@ class AnswerConflict(Exception):
     def __init__(self, current: Answer) -> None:
         self.current = current
         super().__init__("Cette réponse a été modifiée entre-temps par une autre personne.")
-
-
-def _canonical(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
-
-
-def _event_hash(previous: str, payload: dict[str, Any]) -> str:
-    return hashlib.sha256(previous.encode("ascii") + _canonical(payload)).hexdigest()
-
-
-def audit_record(*, case: Case, user: User | None, action: str, item_id: str = "",
-                 before: Any = None, after: Any = None, note: str = "") -> AuditEvent:
-    """Append one event to the case's hash-chained audit trail (under the case's row lock, so
-    that two writers never take the same sequence number)."""
-    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
-    last = (AuditEvent.objects.filter(case=case).order_by("-sequence")
-            .values_list("sequence", "hash").first())
-    sequence, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    at = timezone.now()
-    actor_name = str(user) if user else "système"
-    payload = {"case": case.pk, "sequence": sequence, "actor": user.pk if user else None,
-               "actor_name": actor_name, "at": at.isoformat(), "action": action,
-               "item_id": item_id, "before": before, "after": after, "note": note}
-    return AuditEvent.objects.create(
-        case=case, sequence=sequence, actor=user, actor_name=actor_name, at=at, action=action,
-        item_id=item_id, before=before, after=after, note=note, previous_hash=previous,
-        hash=_event_hash(previous, payload),
-    )
-
-
-def audit_verify(case: Case) -> bool:
-    """True if no event of the trail was removed, reordered or altered."""
-    previous = GENESIS
-    for expected, event in enumerate(AuditEvent.objects.filter(case=case).order_by("sequence"),
-                                     start=1):
-        payload = {"case": case.pk, "sequence": event.sequence, "actor": event.actor_id,
-                   "actor_name": event.actor_name, "at": event.at.isoformat(),
-                   "action": event.action, "item_id": event.item_id, "before": event.before,
-                   "after": event.after, "note": event.note}
-        if (event.sequence != expected or event.previous_hash != previous
-                or event.hash != _event_hash(previous, payload)):
-            return False
-        previous = event.hash
-    return True
 
 
 def _next_reference(organisation: Organisation) -> str:
@@ -195,8 +121,6 @@ def answer_record(*, case: Case, user: User, item_id: str, value: Any, justifica
                  before=before, after=after)
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
     if kind == Answer.Kind.FACT:
-        from boussole.web.cases.legal import legal_refresh
-
         legal_refresh(case)
     return current
 
@@ -246,8 +170,6 @@ def case_update(*, case: Case, user: User, **changes: str) -> Case:
 
 @case_write
 def assignment_add(*, case: Case, user: User, criterion: int, referent: User) -> Assignment:
-    from boussole.web.cases.access import require_assignment
-
     require_assignment(user, case, criterion, referent)  # PermissionDenied (core rule)
     if referent.organisation_id != case.organisation_id:
         raise ValueError("Cette personne n'appartient pas à l'organisation du dossier.")
@@ -264,8 +186,6 @@ def assignment_add(*, case: Case, user: User, criterion: int, referent: User) ->
 
 @case_write
 def assignment_remove(*, case: Case, user: User, assignment: Assignment) -> None:
-    from boussole.web.cases.access import require_assignment
-
     require_assignment(user, case, assignment.criterion, assignment.user)  # same right as adding
     audit_record(case=case, user=user, action="assignment_removed",
                  item_id=f"critere:{assignment.criterion}",
@@ -385,8 +305,6 @@ def opinion_give(*, case: Case, user: User, criterion: int, verdict: str,
     if case.state in FROZEN_STATES or case.state in CLOSED_STATES:
         raise ValueError("Le dossier est figé à cette étape : les avis ne peuvent plus changer.")
     if criterion in workflow.RED_LINE_CRITERIA:
-        from boussole.web.cases.legal import fact_names, red_line_standing
-
         problem = workflow.can_give_opinion(criterion, verdict, red_line_standing(case),
                                             fact_names(case))
         if problem:

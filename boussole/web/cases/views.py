@@ -30,6 +30,7 @@ from boussole.web.cases.access import (
     require_assignment,
     require_internal,
 )
+from boussole.web.cases.audit import audit_verify
 from boussole.web.cases.models import Assignment, Comment, Evidence, Verdict
 from boussole.web.grids import grid_for
 from boussole.web.posted import STALE_FORM, posted_id, posted_revision
@@ -541,7 +542,7 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(selectors.audit_trail(case, item_id), 50).get_page(request.GET.get("page"))
     return render(request, "cases/audit.html", {
         "case": case, "page": page, "item_id": item_id,
-        "intact": services.audit_verify(case)})
+        "intact": audit_verify(case)})
 
 
 @login_required

@@ -16,9 +16,11 @@ from boussole.core import cases as rules
 from boussole.core import limits, workflow
 from boussole.web.accounts.models import Role, User
 from boussole.web.cases.access import is_lead
+from boussole.web.cases.audit import audit_record
 from boussole.web.cases.legal import current_assessment, fact_names, red_line_standing
+from boussole.web.cases.locking import case_write
 from boussole.web.cases.models import Case, Opinion
-from boussole.web.cases.services import audit_record, case_move, case_write
+from boussole.web.cases.services import case_move
 from boussole.web.decisions.models import (
     Decision,
     FileVersion,

@@ -21,8 +21,10 @@ from boussole.core.errors import InvalidDocument, Problem
 from boussole.core.footprint import compute_footprint
 from boussole.core.grid import AnswerInvalid, validate_value
 from boussole.web.accounts.models import User
+from boussole.web.cases.audit import audit_record
+from boussole.web.cases.locking import case_write
 from boussole.web.cases.models import Answer, Case
-from boussole.web.cases.services import answer_record, audit_record, case_write
+from boussole.web.cases.services import answer_record
 from boussole.web.footprint.models import (
     ComputedAnswer,
     FootprintInput,
