@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "boussole.web.refusals.RefusalMiddleware",  # a refusal no view handled: never a 500
 ]
 
 ROOT_URLCONF = "boussole.web.urls"

@@ -47,3 +47,28 @@ class InvalidDocument(Exception):
         count = len(self.problems)
         head = f"{where}document invalide ({count} problème{'s' if count > 1 else ''})"
         return "\n".join([head, *(f"  - {p.render()}" for p in self.problems)])
+
+
+class Refusal(ValueError):
+    """A change refused by a business rule (validity, permission, red line, state, limit).
+
+    The one error family of the services: every message is French and user-facing, nothing was
+    changed, and ``field`` names the input concerned when there is one. Entry points turn it
+    into the page's error summary, a 4xx answer or a CLI message (exit 2). It derives from
+    :class:`ValueError` so that older callers that catch ``ValueError`` keep working.
+    """
+
+    def __init__(self, messages: str | Sequence[str], *, field: str | None = None) -> None:
+        self.messages: tuple[str, ...] = ((messages,) if isinstance(messages, str)
+                                          else tuple(messages))
+        self.field = field
+        super().__init__(" ".join(self.messages))
+
+
+class Conflict(Refusal):
+    """Someone else changed the record since it was read: nothing was overwritten; ``current``
+    is the record as it is now stored, for the conflict view."""
+
+    def __init__(self, message: str, current: object) -> None:
+        self.current = current
+        super().__init__(message)

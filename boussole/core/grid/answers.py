@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from boussole.core.errors import Refusal
 from boussole.core.grid.model import UNKNOWN, YES_NO_VALUES, Condition, Fact, Grid, Question
 
 Value = str | int | float | list[str]
@@ -26,7 +27,7 @@ Value = str | int | float | list[str]
 MAX_TEXT_LENGTH = 20_000
 
 
-class AnswerInvalid(ValueError):
+class AnswerInvalid(Refusal):
     """The value does not fit the item; the message is in French, for the user."""
 
 
