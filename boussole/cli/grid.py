@@ -16,7 +16,8 @@ from boussole.core.grid import GridRegistry, diff_grids, grid_to_dict, load_grid
 from boussole.core.grid.model import Grid
 
 
-def _registry() -> GridRegistry:
+def grid_registry() -> GridRegistry:
+    """The bundled grids and those of the folders in ``BOUSSOLE_GRID_DIRS``."""
     extra = [d for d in os.environ.get("BOUSSOLE_GRID_DIRS", "").split(",") if d.strip()]
     return GridRegistry(extra)
 
@@ -25,7 +26,7 @@ def _resolve(ref: str) -> Grid:
     """A grid from a file path, or from a grid id / key ``id@version`` known to the registry."""
     if Path(ref).exists() or ref.endswith((".yaml", ".yml", ".json")):
         return load_grid(ref)
-    return _registry().get_key(ref)
+    return grid_registry().get_key(ref)
 
 
 def _fail(message: str) -> int:
@@ -84,7 +85,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    registry = _registry()
+    registry = grid_registry()
     for grid in registry.all():
         print(f"{grid.key}\t{grid.title}\t{len(grid.questions)} questions")
     for error in registry.errors:

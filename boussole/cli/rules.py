@@ -1,8 +1,11 @@
 """`boussole rules ...` commands: evaluate a fact sheet, check the rule base.
 
-* ``boussole rules evaluate FICHIER [--date AAAA-MM-JJ] [--rules DOSSIER]`` reads a YAML or
-  JSON document ``{"faits": {...}, "parametres": {...}}`` and prints the evaluation as JSON.
-* ``boussole rules lint [--rules DOSSIER]`` checks the rule base against the facts catalogue.
+* ``boussole rules evaluate FICHIER [--date AAAA-MM-JJ] [--rules DOSSIER] [--grid ID@VERSION]``
+  reads a YAML or JSON document ``{"faits": {...}, "parametres": {...}}`` and prints the
+  evaluation as JSON; the facts are those of the grid (default: the current one).
+* ``boussole rules lint [--rules DOSSIER] [--grid ID@VERSION]`` checks the rule base against the
+  facts of every grid known to the registry (bundled grids and ``BOUSSOLE_GRID_DIRS``), or of
+  one grid.
 
 Exit status: 0 on success, 2 on invalid input (French message on standard error, no traceback).
 """
@@ -15,11 +18,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from boussole.core.documents import load_json, read_text
+from boussole.cli.grid import grid_registry
+from boussole.core.documents import load_data_yaml, load_json, read_text
 from boussole.core.errors import InvalidDocument
+from boussole.core.grid import DEFAULT_GRID_ID, Grid
 from boussole.core.rules import evaluate_document, load_rule_base
 from boussole.core.rules.base import RuleBase
-from boussole.core.rules.facts import load_yaml, parse_date
+from boussole.core.rules.facts import parse_date
+
+_GRID_HELP = ("grille dont les faits sont évalués, « identifiant@version » (par défaut : la "
+              "version courante de la grille)")
 
 
 def register(sub: Any) -> None:
@@ -47,17 +55,21 @@ def register(sub: Any) -> None:
     evaluate.add_argument(
         "--rules", metavar="DOSSIER", help="dossier de la base de règles (par défaut : intégrée)"
     )
+    evaluate.add_argument("--grid", metavar="ID@VERSION", help=_GRID_HELP)
     evaluate.set_defaults(handler=_evaluate)
 
     lint = commands.add_parser(
         "lint",
         help="vérifier la base de règles",
         description="Vérifie la base de règles : faits, options, paramètres, prédicats et "
-        "règles référencés, identifiants en double, cycles.",
+        "règles référencés, identifiants en double, cycles ; les faits sont ceux de chaque "
+        "grille connue (grilles intégrées et BOUSSOLE_GRID_DIRS).",
     )
     lint.add_argument(
         "--rules", metavar="DOSSIER", help="dossier de la base de règles (par défaut : intégrée)"
     )
+    lint.add_argument("--grid", metavar="ID@VERSION",
+                      help="ne vérifier que contre cette grille (par défaut : toutes)")
     lint.set_defaults(handler=_lint)
 
 
@@ -83,8 +95,20 @@ def _write(text: str) -> None:
         sys.stdout.write(text)
 
 
-def _base(rules_dir: str | None) -> RuleBase:
-    return load_rule_base(Path(rules_dir) if rules_dir else None)
+def _grids(key: str | None) -> list[Grid]:
+    """The grid named ``id@version`` (or ``id``: its latest version), or every known grid.
+    Raises LookupError (French) when unknown."""
+    known = grid_registry()
+    if key is None:
+        return known.all()
+    grid_id, _, version = key.partition("@")
+    if version and not version.isdigit():
+        raise LookupError(f"grille « {key} » invalide (attendu : identifiant@version).")
+    return [known.get(grid_id, int(version) if version else None)]
+
+
+def _base(rules_dir: str | None, grid: Grid) -> RuleBase:
+    return load_rule_base(Path(rules_dir) if rules_dir else None, grid=grid)
 
 
 def _read_document(path: Path) -> Any:
@@ -93,7 +117,7 @@ def _read_document(path: Path) -> Any:
     text = read_text(path)
     if path.suffix.lower() == ".json":
         return load_json(text, source=source)
-    return load_yaml(text, source=source)
+    return load_data_yaml(text, source=source)
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -109,7 +133,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     if path.is_dir():
         return _error(f"boussole rules evaluate : {path} est un dossier, pas un fichier")
     try:
-        base = _base(args.rules)
+        grid = _grids(args.grid or DEFAULT_GRID_ID)[0]
+    except LookupError as exc:
+        return _error(f"boussole rules evaluate : {exc.args[0]}")
+    try:
+        base = _base(args.rules, grid)
     except InvalidDocument as exc:
         return _error("boussole rules evaluate : base de règles invalide\n" + exc.report())
     try:
@@ -126,8 +154,19 @@ def _lint(args: argparse.Namespace) -> int:
     if args.rules and not Path(args.rules).is_dir():
         return _error(f"boussole rules lint : dossier introuvable : {args.rules}")
     try:
-        base = _base(args.rules)
-    except InvalidDocument as exc:
-        return _error(exc.report())
-    _write(f"{len(base.rules)} règles, {len(base.derived)} prédicats dérivés : aucune erreur.\n")
-    return 0
+        grids = _grids(args.grid)
+    except LookupError as exc:
+        return _error(f"boussole rules lint : {exc.args[0]}")
+    failures = 0
+    lines = []
+    for grid in grids:
+        try:
+            base = _base(args.rules, grid)
+        except InvalidDocument as exc:
+            failures += 1
+            sys.stderr.write(f"Grille {grid.key} :\n{exc.report().rstrip()}\n")
+            continue
+        lines.append(f"{len(base.rules)} règles, {len(base.derived)} prédicats dérivés : aucune "
+                     f"erreur (grille {grid.key}).\n")
+    _write("".join(lines))
+    return 2 if failures else 0

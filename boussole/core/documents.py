@@ -159,6 +159,26 @@ class SafeLoader(yaml.SafeLoader):
 SafeLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12, list("-+0123456789."))
 
 
+class DataLoader(SafeLoader):
+    """The hardened loader for rule bases and fact sheets, with plain scalars kept as written.
+
+    * Dates stay text, so that they are validated (and any error reported) with the name of
+      their field rather than failing inside the YAML parser.
+    * Only plain decimal numbers are integers: YAML 1.1 would read the option ``1000_10000``
+      (Q11) as the number 100010000, and ``0755`` or ``1:30`` as numbers too.
+    """
+
+
+_INT: Final = "tag:yaml.org,2002:int"
+DataLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers
+          if tag not in ("tag:yaml.org,2002:timestamp", _INT)]
+    for key, resolvers in SafeLoader.yaml_implicit_resolvers.items()
+}
+DataLoader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"),
+                                 list("-+0123456789"))
+
+
 def load_yaml(text: str, *, source: str | None = None, limits: Limits = DOCUMENT_LIMITS,
               loader: type[SafeLoader] = SafeLoader,
               syntax: str = "syntaxe YAML/JSON invalide") -> Any:
@@ -189,6 +209,12 @@ def load_yaml(text: str, *, source: str | None = None, limits: Limits = DOCUMENT
         reader.dispose()
     _check_tree(data, source=source)
     return data
+
+
+def load_data_yaml(text: str, *, source: str | None = None) -> Any:
+    """Parse a rule file or a fact sheet with :class:`DataLoader` (dates and option ids such as
+    ``1000_10000`` stay text) under the document limits."""
+    return load_yaml(text, source=source, loader=DataLoader, syntax="YAML invalide")
 
 
 # --- JSON ------------------------------------------------------------------------------------

@@ -24,10 +24,10 @@ from boussole.core.documents import (
     parse_text,
     read_document,
 )
+from boussole.core.documents import load_data_yaml as load_facts_yaml
 from boussole.core.errors import InvalidDocument
 from boussole.core.grid.loader import bundled_grid_dir
 from boussole.core.paths import DATA_DIR
-from boussole.core.rules.facts import load_yaml as load_facts_yaml
 
 #: A "billion laughs": nine levels of nine aliases (9^9 strings once expanded).
 ALIAS_BOMB = "\n".join(

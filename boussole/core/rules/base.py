@@ -24,10 +24,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
+from boussole.core.documents import load_data_yaml
 from boussole.core.errors import InvalidDocument, Problem
+from boussole.core.grid.model import Grid
+from boussole.core.grid.registry import DEFAULT_GRID_ID, GridRegistry
 
 from .expr import LEVEL_SLOTS, Counter, Fn, Node, ParseContext, Ref, parse, uses_level
-from .facts import FactCatalogue, FactDef, load_default_catalogue, load_yaml, parse_date
+from .facts import FactCatalogue, FactDef, fact_catalogue, parse_date
 from .logic import LEVEL_NAMES, Level
 
 RULES_FILE: Final = "regles.yaml"
@@ -204,22 +207,61 @@ def default_rules_dir() -> Path:
 
 
 def load_rule_base(
-    path: str | Path | None = None, *, catalogue: FactCatalogue | None = None
+    path: str | Path | None = None, *, catalogue: FactCatalogue | None = None,
+    grid: Grid | None = None,
 ) -> RuleBase:
-    """Load, check and compile the rule base in directory ``path`` (default: bundled).
+    """Load, check and compile the rule base in directory ``path`` (default: bundled) against
+    ``catalogue``, or else the facts of ``grid``, or else those of the current bundled grid.
 
+    Without ``path`` nor ``catalogue`` the compiled base is shared (see :func:`rule_base_for`).
     Raises :class:`InvalidDocument` listing every problem, in French.
     """
     if path is None and catalogue is None:
-        return default_rule_base()
-    return _load(Path(path) if path is not None else default_rules_dir(),
-                 catalogue if catalogue is not None else load_default_catalogue())
+        return rule_base_for(grid) if grid is not None else default_rule_base()
+    if catalogue is None:
+        catalogue = fact_catalogue(grid if grid is not None else default_grid())
+    return _load(Path(path) if path is not None else default_rules_dir(), catalogue)
 
 
 @lru_cache(maxsize=1)
+def _bundled_grids() -> GridRegistry:
+    return GridRegistry()
+
+
+def default_grid() -> Grid:
+    """The current (latest) version of the bundled default grid."""
+    return _bundled_grids().get(DEFAULT_GRID_ID)
+
+
 def default_rule_base() -> RuleBase:
-    """The bundled rule base with the bundled catalogue (loaded once)."""
-    return _load(default_rules_dir(), load_default_catalogue())
+    """The bundled rule base compiled against the current bundled grid (loaded once)."""
+    return rule_base_for(default_grid())
+
+
+@lru_cache(maxsize=16)
+def _compiled(directory: str, catalogue: tuple[FactDef, ...]) -> RuleBase:
+    """The rule base of ``directory`` compiled against ``catalogue``: one per distinct catalogue
+    (grid versions with the same facts share it)."""
+    return _load(Path(directory), {fact.id: fact for fact in catalogue})
+
+
+_BY_GRID: dict[int, tuple[Grid, RuleBase]] = {}
+
+
+def rule_base_for(grid: Grid) -> RuleBase:
+    """The bundled rule base, checked and compiled against the facts of ``grid`` (cached).
+
+    Raises :class:`InvalidDocument` when the rules name a fact or an option that this grid
+    version lacks (``boussole rules lint`` reports it for every known grid).
+    """
+    cached = _BY_GRID.get(id(grid))
+    if cached is not None and cached[0] is grid:
+        return cached[1]
+    base = _compiled(str(default_rules_dir()), tuple(fact_catalogue(grid).values()))
+    if len(_BY_GRID) > 16:
+        _BY_GRID.clear()
+    _BY_GRID[id(grid)] = (grid, base)
+    return base
 
 
 def _read(directory: Path, name: str, problems: list[Problem], key: str) -> tuple[Any, bytes]:
@@ -230,7 +272,7 @@ def _read(directory: Path, name: str, problems: list[Problem], key: str) -> tupl
         problems.append(Problem((key,), f"lecture impossible de {file} ({exc.strerror or exc})"))
         return None, b""
     try:
-        return load_yaml(raw.decode("utf-8")), raw
+        return load_data_yaml(raw.decode("utf-8")), raw
     except UnicodeDecodeError:
         problems.append(Problem((key,), f"{file} n'est pas encodé en UTF-8"))
     except InvalidDocument as exc:

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from boussole.core.errors import InvalidDocument, Problem
+from boussole.core.grid.model import Grid
 
-from .base import Rule, RuleBase, check_param_value, default_rule_base
+from .base import Rule, RuleBase, check_param_value, default_rule_base, rule_base_for
 from .expr import Explainer
 from .facts import NSP, Facts, collect_facts, display_value
 from .logic import FALSE, FLOOR_LEVEL, TRUE, UNKNOWN, Level
@@ -366,28 +367,38 @@ def _merge_params(raw: Any, base: RuleBase, problems: list[Problem]) -> dict[str
     return params
 
 
+def _rule_base(base: RuleBase | None, grid: Grid | None) -> RuleBase:
+    if base is not None:
+        return base
+    return rule_base_for(grid) if grid is not None else default_rule_base()
+
+
 def evaluate(
     facts: Mapping[str, Any],
     params: Mapping[str, Any] | None = None,
     *,
     base: RuleBase | None = None,
+    grid: Grid | None = None,
     source: str | None = None,
 ) -> Evaluation:
     """Validate ``facts`` (the ``faits`` mapping) and ``params`` overrides, then evaluate.
 
-    Raises :class:`InvalidDocument` (French messages naming each faulty field).
+    The facts are those of ``grid`` (a case's own grid version; default: the current bundled
+    grid), unless a compiled ``base`` is given. Raises :class:`InvalidDocument` (French
+    messages naming each faulty field).
     """
-    rule_base = base if base is not None else default_rule_base()
+    rule_base = _rule_base(base, grid)
     normalised, merged = validate_input(facts, params, rule_base, source=source)
     return evaluate_normalised(normalised, merged, rule_base)
 
 
 def evaluate_document(
-    document: Any, *, base: RuleBase | None = None, source: str | None = None,
-    date: dt.date | None = None,
+    document: Any, *, base: RuleBase | None = None, grid: Grid | None = None,
+    source: str | None = None, date: dt.date | None = None,
 ) -> Evaluation:
-    """Evaluate a whole input document ``{"faits": {...}, "parametres": {...}}``."""
-    rule_base = base if base is not None else default_rule_base()
+    """Evaluate a whole input document ``{"faits": {...}, "parametres": {...}}`` (against the
+    facts of ``grid``, as :func:`evaluate`)."""
+    rule_base = _rule_base(base, grid)
     if not isinstance(document, Mapping):
         raise InvalidDocument(
             [Problem((), "un objet {faits: …, parametres: …} est attendu")], source=source

@@ -1,8 +1,9 @@
 """The facts catalogue (identification profile, legal-rules §7) and input validation.
 
-The catalogue is *data*: it is read from the ``profile:`` list of the grid file, never
-hard-coded here. Facts are normalised to a compact internal form that the compiled rules
-read directly:
+The catalogue is *data*: it is the ``profile:`` of a validated grid (:class:`Grid`, from the
+:class:`~boussole.core.grid.GridRegistry`), never hard-coded or read from a file here, so that a
+case is evaluated against the facts of its own grid version. Facts are normalised to a compact
+internal form that the compiled rules read directly:
 
 * ``yes_no`` and ``single_choice`` → the option identifier (``"oui"``, ``"aide"``…);
 * ``multiple_choice`` → a ``frozenset`` of option identifiers, which contains ``"nsp"`` when
@@ -14,17 +15,12 @@ read directly:
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any, Final
 
-from boussole.core.documents import SafeLoader, read_text
-from boussole.core.documents import load_yaml as _load_yaml
 from boussole.core.errors import InvalidDocument, Problem
+from boussole.core.grid.model import Grid
 
 NSP: Final = "nsp"
 
@@ -36,42 +32,9 @@ DATE: Final = "date"
 FACT_TYPES: Final = (YES_NO, SINGLE, MULTIPLE, SCALE, DATE)
 CHOICE_TYPES: Final = (YES_NO, SINGLE, MULTIPLE)
 
-YES_NO_OPTIONS: Final = ("oui", "non")
-
-#: The grid whose ``profile:`` key defines the default catalogue (relative to the package).
-DEFAULT_GRID: Final = ("data", "grids", "boussole-nantes-v1.yaml")
-
 Path_ = tuple[str | int, ...]
 FactValue = str | int | frozenset[str] | dt.date
 Facts = dict[str, FactValue]
-
-
-class _Loader(SafeLoader):
-    """A safe YAML loader for fact sheets and rule bases (hardened: see ``core.documents``).
-
-    * Dates stay text, so that they are validated (and any error reported) with the name of
-      their field rather than failing inside the YAML parser.
-    * Only plain decimal numbers are integers: YAML 1.1 would read the option ``1000_10000``
-      (Q11) as the number 100010000, and ``0755`` or ``1:30`` as numbers too.
-    """
-
-
-_INT = "tag:yaml.org,2002:int"
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers
-          if tag not in ("tag:yaml.org,2002:timestamp", _INT)]
-    for key, resolvers in SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
-
-
-def load_yaml(text: str, *, source: str | None = None) -> Any:
-    """Parse YAML safely (no Python objects; dates stay strings) under the document limits.
-
-    Raises :class:`InvalidDocument` (French, with the line) on bad syntax, anchors and aliases,
-    duplicate keys, or a document too big or too deeply nested.
-    """
-    return _load_yaml(text, source=source, loader=_Loader, syntax="YAML invalide")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,103 +61,36 @@ class FactDef:
 
 FactCatalogue = Mapping[str, FactDef]
 
+_CATALOGUES: dict[int, tuple[Grid, dict[str, FactDef]]] = {}
 
-def fact_catalogue_from_profile(
-    profile: Sequence[Mapping[str, Any]], *, source: str | None = None
-) -> dict[str, FactDef]:
-    """Build the catalogue from the ``profile:`` list of a grid file.
 
-    Raises :class:`InvalidDocument` (French messages) on a malformed entry.
+def fact_catalogue(grid: Grid) -> dict[str, FactDef]:
+    """The catalogue of a validated grid: one :class:`FactDef` per fact of its profile.
+
+    The grid loader has already checked the profile (types, options, exclusive options, scale
+    bounds, unique identifiers), so nothing can fail here. Cached per grid object.
     """
-    problems: list[Problem] = []
-    catalogue: dict[str, FactDef] = {}
-    if not isinstance(profile, Sequence) or isinstance(profile, str | bytes):
-        raise InvalidDocument(
-            [Problem(("profile",), "une liste de faits est attendue")], source=source
+    cached = _CATALOGUES.get(id(grid))
+    if cached is not None and cached[0] is grid:
+        return cached[1]
+    catalogue = {
+        fact.id: FactDef(
+            id=fact.id,
+            type=fact.type,
+            options=fact.option_ids,
+            min=fact.min if fact.type == SCALE else None,
+            max=fact.max if fact.type == SCALE else None,
+            exclusive=frozenset(fact.exclusive),
+            text=fact.text,
+            number=fact.number or "",
+            priority=fact.priority,
         )
-    for index, entry in enumerate(profile):
-        path: Path_ = ("profile", index)
-        if not isinstance(entry, Mapping):
-            problems.append(Problem(path, "un objet décrivant un fait est attendu"))
-            continue
-        fact_id = entry.get("id")
-        if not isinstance(fact_id, str) or not fact_id:
-            problems.append(Problem((*path, "id"), "identifiant de fait manquant"))
-            continue
-        fact_type = entry.get("type")
-        if fact_type not in FACT_TYPES:
-            problems.append(
-                Problem((*path, "type"), f"type de fait inconnu « {fact_type} » pour {fact_id}")
-            )
-            continue
-        options: tuple[str, ...] = ()
-        if fact_type == YES_NO:
-            options = YES_NO_OPTIONS
-        elif fact_type in (SINGLE, MULTIPLE):
-            raw_options = entry.get("options") or []
-            ids: list[str] = []
-            for oi, option in enumerate(raw_options):
-                option_id = option.get("id") if isinstance(option, Mapping) else option
-                if not isinstance(option_id, str) or not option_id or option_id == NSP:
-                    problems.append(
-                        Problem((*path, "options", oi), f"option invalide pour le fait {fact_id}")
-                    )
-                    continue
-                ids.append(option_id)
-            if not ids:
-                problems.append(Problem((*path, "options"), f"le fait {fact_id} n'a aucune option"))
-            options = tuple(ids)
-        exclusive = frozenset(entry.get("exclusive") or ())
-        for option in exclusive - set(options):
-            problems.append(
-                Problem((*path, "exclusive"), f"option exclusive inconnue « {option} »")
-            )
-        minimum = entry.get("min")
-        maximum = entry.get("max")
-        if fact_type == SCALE and not (
-            isinstance(minimum, int) and isinstance(maximum, int) and minimum <= maximum
-        ):
-            problems.append(
-                Problem(path, f"l'échelle {fact_id} doit avoir des bornes min et max entières")
-            )
-            continue
-        if fact_id in catalogue:
-            problems.append(Problem((*path, "id"), f"fait « {fact_id} » défini deux fois"))
-            continue
-        catalogue[fact_id] = FactDef(
-            id=fact_id,
-            type=fact_type,
-            options=options,
-            min=minimum if fact_type == SCALE else None,
-            max=maximum if fact_type == SCALE else None,
-            exclusive=exclusive,
-            text=str(entry.get("text") or ""),
-            number=str(entry.get("number") or ""),
-            priority=bool(entry.get("priority")),
-        )
-    if problems:
-        raise InvalidDocument(problems, source=source)
+        for fact in grid.profile
+    }
+    if len(_CATALOGUES) > 16:
+        _CATALOGUES.clear()
+    _CATALOGUES[id(grid)] = (grid, catalogue)
     return catalogue
-
-
-def default_grid_path() -> Path:
-    """Path of the bundled grid file that holds the default ``profile:``."""
-    return Path(str(resources.files("boussole").joinpath(*DEFAULT_GRID)))
-
-
-def load_catalogue(path: str | Path) -> dict[str, FactDef]:
-    """Read the ``profile:`` list of a grid file (YAML) and build the catalogue."""
-    source = str(path)
-    data = load_yaml(read_text(path), source=source)
-    if not isinstance(data, Mapping) or "profile" not in data:
-        raise InvalidDocument([Problem(("profile",), "clé « profile » manquante")], source=source)
-    return fact_catalogue_from_profile(data["profile"], source=source)
-
-
-@lru_cache(maxsize=1)
-def load_default_catalogue() -> dict[str, FactDef]:
-    """The catalogue of the bundled grid (cached)."""
-    return load_catalogue(default_grid_path())
 
 
 # ---------------------------------------------------------------------------------------------

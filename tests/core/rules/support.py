@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from boussole.core.documents import load_data_yaml as _load_yaml
 from boussole.core.rules import Evaluation, default_rule_base, evaluate
-from boussole.core.rules.facts import load_yaml as _load_yaml
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE / "scenarios"

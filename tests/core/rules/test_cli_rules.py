@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
+from .grid_versions import NEW_FACT, RENUMBERED, version_2, write_grid
 from .support import SCENARIOS, load_yaml, scenario_input
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -119,7 +122,8 @@ def test_evaluate_bad_date(tmp_path: Path) -> None:
 def test_lint_bundled_base() -> None:
     result = boussole("lint")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "73 règles, 31 prédicats dérivés : aucune erreur."
+    assert result.stdout.strip() == ("73 règles, 31 prédicats dérivés : aucune erreur "
+                                    "(grille boussole-nantes@1).")
 
 
 def test_lint_broken_base(tmp_path: Path) -> None:
@@ -141,3 +145,52 @@ def test_rules_without_subcommand_prints_help() -> None:
     result = boussole()
     assert result.returncode == 2
     assert "evaluate" in result.stderr and "lint" in result.stderr
+
+
+def boussole_with_grids(grid_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BOUSSOLE_GRID_DIRS": str(grid_dir)}
+    return subprocess.run([sys.executable, "-m", "boussole", "rules", *args], cwd=ROOT,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120,
+                          check=False, env=env)
+
+
+def test_evaluate_against_a_grid_version(tmp_path: Path) -> None:
+    grids = tmp_path / "grilles"
+    write_grid(grids)
+    sheet = write(tmp_path, "fiche.yaml", f"faits: {{est_ia: oui, {NEW_FACT}: oui}}\n")
+    for chosen in ([], ["--grid", "boussole-nantes@2"], ["--grid", "boussole-nantes"]):
+        result = boussole_with_grids(grids, "evaluate", str(sheet), *chosen)
+        assert result.returncode == 0, result.stderr  # the current grid is now version 2
+        priority = json.loads(result.stdout)["a_completer_en_priorite"]
+        assert {p["fait"]: p["question"] for p in priority}[RENUMBERED[0]] == RENUMBERED[2]
+    assert_refused(boussole_with_grids(grids, "evaluate", str(sheet), "--grid",
+                                       "boussole-nantes@1"), f"fait inconnu « {NEW_FACT} »")
+    assert_refused(boussole_with_grids(grids, "evaluate", str(sheet), "--grid",
+                                       "boussole-nantes@7"), "version 7 introuvable")
+    assert_refused(boussole("evaluate", str(sheet), "--grid", "boussole-nantes@deux"),
+                   "« boussole-nantes@deux » invalide")
+
+
+def test_lint_checks_every_known_grid(tmp_path: Path) -> None:
+    grids = tmp_path / "grilles"
+    write_grid(grids)
+    result = boussole_with_grids(grids, "lint")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"73 règles, 31 prédicats dérivés : aucune erreur (grille boussole-nantes@{v})."
+        for v in (1, 2)]
+
+    def drop_decision(data: dict[str, Any]) -> None:
+        version_2(data)
+        data["version"] = 3
+        data["profile"] = [f for f in data["profile"] if f["id"] != "controle_humain"]
+
+    write_grid(grids, drop_decision, name="v3.yaml")
+    result = boussole_with_grids(grids, "lint")
+    assert result.returncode == 2
+    assert "Grille boussole-nantes@3 :" in result.stderr
+    assert "fait inconnu « controle_humain »" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "boussole-nantes@3" not in result.stdout and "boussole-nantes@2" in result.stdout
+    only = boussole_with_grids(grids, "lint", "--grid", "boussole-nantes@2")
+    assert only.returncode == 0 and "boussole-nantes@2" in only.stdout

@@ -9,14 +9,14 @@ import pytest
 
 from boussole.core.errors import InvalidDocument
 from boussole.core.rules import (
+    default_grid,
     evaluate,
     evaluate_document,
-    fact_catalogue_from_profile,
-    load_default_catalogue,
+    fact_catalogue,
     normalize_facts,
 )
 
-CATALOGUE = load_default_catalogue()
+CATALOGUE = fact_catalogue(default_grid())
 
 
 def problems(raw: Any) -> str:
@@ -33,26 +33,13 @@ def test_catalogue_comes_from_the_grid_profile() -> None:
     assert CATALOGUE["en_service_depuis"].type == "date"
 
 
-def test_catalogue_from_profile_validates_entries() -> None:
-    catalogue = fact_catalogue_from_profile([
-        {"id": "a", "type": "yes_no"},
-        {"id": "b", "type": "multiple_choice", "options": [{"id": "x"}, {"id": "aucun"}],
-         "exclusive": ["aucun"]},
-        {"id": "c", "type": "scale", "min": 1, "max": 4},
-    ])
-    assert catalogue["b"].options == ("x", "aucun")
-    with pytest.raises(InvalidDocument) as caught:
-        fact_catalogue_from_profile([
-            {"id": "a", "type": "texte"},
-            {"id": "b", "type": "single_choice", "options": []},
-            {"id": "c", "type": "scale"},
-            {"type": "yes_no"},
-        ])
-    report = caught.value.report()
-    assert "type de fait inconnu « texte »" in report
-    assert "le fait b n'a aucune option" in report
-    assert "l'échelle c doit avoir des bornes min et max entières" in report
-    assert "identifiant de fait manquant" in report
+def test_catalogue_is_the_profile_of_the_grid_in_order() -> None:
+    grid = default_grid()
+    assert list(CATALOGUE) == [fact.id for fact in grid.profile]
+    for fact in grid.profile:
+        assert CATALOGUE[fact.id].options == fact.option_ids
+        assert CATALOGUE[fact.id].number == (fact.number or "")
+    assert fact_catalogue(grid) is CATALOGUE  # built once per grid
 
 
 def test_nested_and_dotted_security_facts_are_the_same() -> None:

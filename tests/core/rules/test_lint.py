@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
+from boussole.core.documents import load_data_yaml as load_yaml
 from boussole.core.errors import InvalidDocument
-from boussole.core.rules import default_rules_dir, load_default_catalogue, load_rule_base
-from boussole.core.rules.facts import load_yaml
+from boussole.core.rules import default_grid, default_rules_dir, fact_catalogue, load_rule_base
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -45,7 +45,7 @@ def derived(data: dict[str, Any], derived_id: str) -> dict[str, Any]:
 
 def rejected(directory: Path) -> str:
     with pytest.raises(InvalidDocument) as caught:
-        load_rule_base(directory, catalogue=load_default_catalogue())
+        load_rule_base(directory, catalogue=fact_catalogue(default_grid()))
     report = caught.value.report()
     assert "document invalide" in report
     return report
@@ -59,7 +59,7 @@ def test_bundled_rule_base_is_clean() -> None:
 
 
 def test_a_copy_of_the_bundled_base_loads(tmp_path: Path) -> None:
-    base = load_rule_base(copy_base(tmp_path), catalogue=load_default_catalogue())
+    base = load_rule_base(copy_base(tmp_path), catalogue=fact_catalogue(default_grid()))
     assert len(base.rules) == 73 and len(base.derived) == 31
 
 
@@ -193,7 +193,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_rules_are_checked_against_the_catalogue_they_are_given(tmp_path: Path) -> None:
-    catalogue = {k: v for k, v in load_default_catalogue().items() if k != "croisement"}
+    catalogue = {k: v for k, v in fact_catalogue(default_grid()).items() if k != "croisement"}
     with pytest.raises(InvalidDocument) as caught:
         load_rule_base(copy_base(tmp_path), catalogue=catalogue)
     assert "référence inconnue « croisement »" in caught.value.report()
