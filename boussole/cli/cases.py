@@ -143,7 +143,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_memo(args: argparse.Namespace) -> int:
-    """The decision memo of a frozen version (the latest by default), to standard output."""
+    """The decision memo of a frozen version (the latest by default), to standard output; for
+    a case not yet frozen (or with ``--projet``), a preview marked « Projet — version non
+    figée » on every page, built without writing anything."""
     setup_database()
     from boussole.web.cases.models import Case
     from boussole.web.decisions import memo
@@ -153,12 +155,31 @@ def cmd_memo(args: argparse.Namespace) -> int:
     if case is None:
         return _fail(f"Erreur : dossier n° {args.id} introuvable.")
     versions = FileVersion.objects.filter(case=case).order_by("-number")
-    version = (versions.filter(number=args.version) if args.version else versions).first()
+    numbers = ", ".join(str(n) for n in versions.values_list("number", flat=True))
+    state = case.get_state_display()
+    if args.version:
+        version = versions.filter(number=args.version).first()
+        if version is None:
+            frozen = (f"versions figées : {numbers}" if numbers
+                      else "le dossier n'a encore jamais été figé")
+            return _fail(f"Erreur : dossier {case.reference} : la version {args.version} "
+                         f"n'existe pas ({frozen}).")
+    else:
+        version = None if args.projet else versions.first()
     if version is None:
-        which = f"la version {args.version}" if args.version else "aucune version figée"
-        return _fail(f"Erreur : dossier {case.reference} : {which} introuvable — la note est "
-                     "produite à partir du dossier figé transmis aux élus.")
-    content, _type, name = memo.render(version, args.format)
+        if not memo.preview_available(case):
+            if args.projet:
+                return _fail(f"Erreur : dossier {case.reference} : à l'étape « {state} », le "
+                             "dossier est figé ; sa note est celle de sa dernière version "
+                             f"figée (versions : {numbers or 'aucune'}).")
+            return _fail(f"Erreur : dossier {case.reference} : à l'étape « {state} », il n'a "
+                         "pas de version figée dont produire la note.")
+        content, _type, name = memo.render_preview(case, args.format)
+        print(f"Aperçu du dossier {case.reference} (étape « {state} ») : chaque page porte la "
+              "mention « Projet — version non figée » ; seule la note de la version figée à "
+              "la transmission aux élus fait foi.", file=sys.stderr)
+    else:
+        content, _type, name = memo.render(version, args.format)
     if args.output:
         try:
             Path(args.output).write_bytes(content)
@@ -200,8 +221,13 @@ def register(sub: Any) -> None:
     memo = case_sub.add_parser("memo", help="note d'aide à la décision (PDF/A, ODT ou HTML)")
     memo.add_argument("id", type=_case_id, metavar="ID", help="numéro du dossier")
     memo.add_argument("--format", choices=("pdf", "odt", "html"), default="pdf")
-    memo.add_argument("--version", type=int, metavar="N",
-                      help="version figée (par défaut : la dernière)")
+    which = memo.add_mutually_exclusive_group()
+    which.add_argument("--version", type=int, metavar="N",
+                       help="version figée (par défaut : la dernière ; sans version figée, "
+                            "un aperçu du dossier en cours)")
+    which.add_argument("--projet", action="store_true",
+                       help="aperçu de la note du dossier tel qu'il est, avant qu'il soit figé "
+                            "(« Projet — version non figée » sur chaque page)")
     memo.add_argument("--output", "-o", metavar="FICHIER",
                       help="écrire dans ce fichier plutôt que sur la sortie standard")
     memo.set_defaults(handler=cmd_memo)

@@ -39,6 +39,15 @@ UNION_VISIBLE_STATES = frozenset({"information_syndicale", "en_service"})
 #: States after the file was sent to the elected officials: the file is frozen.
 FROZEN_STATES = frozenset({"decision", "information_syndicale", "en_service", "refuse",
                            "retire"})
+#: States in which the file is not yet frozen and still on its way to the elected officials:
+#: its decision memo can be previewed (marked « Projet — version non figée »).
+MEMO_PREVIEW_STATES = frozenset(STATES) - FROZEN_STATES - CLOSED_STATES
+
+
+def memo_preview_available(state: str) -> bool:
+    """Whether the memo of a case in ``state`` can be previewed before it is frozen."""
+    return state in MEMO_PREVIEW_STATES
+
 
 CRITERIA = tuple(range(1, 8))
 

@@ -73,6 +73,9 @@ unknown ``verdict``…) raises :class:`MemoError`, whose French message names th
                             "documents": "…", "questions": "…"},   # or None: not done yet
       "consulted": [{"name": "Yann Le Goff", "role": "Référent juridique"}],
       "disclaimer": "Outil d'aide à l'instruction : il ne décide pas. …",
+      "draft": True,        # optional: a preview of a case not yet frozen. Every page then says
+                            # « Projet — version non figée » (PDF/ODT page header, banner at the
+                            # top of all three formats) and no version number is shown.
     }
 """
 

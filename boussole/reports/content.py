@@ -25,6 +25,14 @@ DEFAULT_DISCLAIMER = (
     "sur la base du dossier figé et de l'avis du groupe d'experts."
 )
 MEMO_KIND = "Note d'aide à la décision"
+#: The mark of a memo built from a case not yet frozen (``"draft": true`` in the memo dict): on
+#: every page of the PDF (page header) and of the ODT (page header), and as a banner at the top
+#: of every format.
+DRAFT_MARK = "Projet — version non figée"
+DRAFT_NOTICE = (
+    "Aperçu de la note avant la transmission aux élus : le dossier peut encore changer. "
+    "Seule la note d'une version figée fait foi."
+)
 
 VERDICTS: dict[str | None, str] = {
     "favorable": "Favorable",
@@ -81,7 +89,7 @@ class Heading:
     anchor: str
 
 
-ParagraphStyle = Literal["body", "kicker", "meta", "alert", "note"]
+ParagraphStyle = Literal["body", "kicker", "meta", "alert", "note", "draft"]
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,7 @@ class Document:
     footer: str
     generated_at: datetime | None
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    draft: str | None = None  # DRAFT_MARK for a memo of a case not yet frozen, else None
 
 
 @dataclass(frozen=True)
@@ -283,6 +292,15 @@ def format_date(text: str) -> str:
     return out
 
 
+def _draft(node: _Node) -> str | None:
+    """DRAFT_MARK when the memo is a preview of a case not yet frozen (``"draft": true``)."""
+    if node.value is None or node.value is False:
+        return None
+    if node.value is True:
+        return DRAFT_MARK
+    raise node.fail("vrai ou faux est attendu.")
+
+
 def _date(node: _Node) -> str | None:
     text = node.text()
     return format_date(text) if text else None
@@ -403,8 +421,9 @@ def build_document(memo: object) -> Document:
         raise case["title"].fail("l'intitulé du cas d'usage est obligatoire.")
     reference = case["reference"].text()
     organisation = root["organisation"].text()
+    draft = _draft(root["draft"])
     version = root["version"]
-    number = version["number"].text()
+    number = None if draft else version["number"].text()
     generated_text = root["generated_at"].text()
     generated_at: datetime | None = None
     if generated_text:
@@ -423,6 +442,8 @@ def build_document(memo: object) -> Document:
         add(Heading(level, text, anchor + suffix))
 
     # --- head
+    if draft:
+        add(Paragraph(DRAFT_NOTICE, label=f"{draft} :", style="draft"))
     kicker = " · ".join(p for p in (organisation, MEMO_KIND) if p)
     add(Paragraph(kicker, style="kicker"))
     heading(1, title, "titre")
@@ -431,6 +452,8 @@ def build_document(memo: object) -> Document:
         meta.append(f"Dossier {reference}")
     if number:
         meta.append(f"version {number} du dossier")
+    if draft:
+        meta.append("projet, version non figée")
     if generated_text:
         meta.append(f"note générée le {format_date(generated_text)}")
     add(Paragraph(" · ".join(meta) if meta else NOT_PROVIDED, style="meta"))
@@ -441,7 +464,7 @@ def build_document(memo: object) -> Document:
     grid_text = grid["title"].text()
     if grid_text and grid["version"].text():
         grid_text += f" (version {grid['version'].text()})"
-    frozen = NOT_PROVIDED
+    frozen = f"{draft} (aperçu du dossier en cours)" if draft else NOT_PROVIDED
     if number:
         frozen = f"version {number}"
         if version["frozen_at"].text():
@@ -547,7 +570,7 @@ def build_document(memo: object) -> Document:
     heading(2, "Avertissement", "avertissement")
     blocks.extend(_paragraphs(root["disclaimer"].text(), empty=DEFAULT_DISCLAIMER))
 
-    doc_title = " — ".join(p for p in (MEMO_KIND, reference, title) if p)
+    doc_title = " — ".join(p for p in (draft and "Projet", MEMO_KIND, reference, title) if p)
     footer = " · ".join(p for p in (
         organisation, f"Dossier {reference}" if reference else None,
         f"version {number}" if number else None) if p)
@@ -559,6 +582,7 @@ def build_document(memo: object) -> Document:
         footer=footer or MEMO_KIND,
         generated_at=generated_at,
         blocks=tuple(blocks),
+        draft=draft,
     )
 
 

@@ -43,6 +43,8 @@ p { margin: .5rem 0; }
 .note { color: var(--muted); font-style: italic; }
 .alert { border-left: 4px solid var(--alert); background: #fdecec; padding: .5rem .8rem;
   font-weight: 600; }
+.draft { position: sticky; top: 0; z-index: 1; margin: 0 0 1rem; padding: .6rem .9rem;
+  background: #fff4ce; border: 2px solid #8a5a00; color: #3d2900; font-weight: 600; }
 dl.fields { display: grid; grid-template-columns: minmax(10rem, 16rem) 1fr; gap: .25rem 1rem;
   margin: .8rem 0; }
 dl.fields div { display: contents; }
@@ -66,7 +68,8 @@ ul { margin: .3rem 0 .8rem; padding-left: 1.4rem; }
   h2, h3, caption, figcaption { break-after: avoid; page-break-after: avoid; }
   tr, figure, dl.fields div { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
-  .alert { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .alert, .draft { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .draft { position: static; }
 }
 """
 
@@ -119,12 +122,17 @@ def document_html(doc: Document) -> str:
         "</head>",
         "<body>",
         '<div class="memo">',
-        "<header>",
     ]
+    # A preview of a case not yet frozen: its banner stays in view while the page scrolls.
+    banners = [b for b in doc.blocks if isinstance(b, Paragraph) and b.style == "draft"]
+    parts += [_block(banner, 0).replace("<p ", '<p role="note" ', 1) for banner in banners]
+    parts.append("<header>")
     in_section = False
     in_header = True
     charts = 0
     for block in doc.blocks:
+        if block in banners:
+            continue
         if isinstance(block, Heading) and block.level == 2:
             if in_header:
                 parts.append("</header>")

@@ -55,6 +55,7 @@ PARAGRAPH_STYLES = {
     "meta": "Meta",
     "alert": "Alert",
     "note": "Note",
+    "draft": "Draft",
 }
 
 _SPACES = re.compile(r"  +")
@@ -239,6 +240,15 @@ def _styles(doc: Document) -> str:
                 'fo:background-color="#fdecec" fo:border-left="3pt solid #a61b1b" '
                 'fo:padding="0.15cm" fo:margin-top="0.1cm" fo:margin-bottom="0.25cm"',
                 'fo:font-weight="bold"'),
+        _pstyle("Draft", "Draft", "Text_20_body",
+                'fo:background-color="#fff4ce" fo:border="1.5pt solid #8a5a00" '
+                'fo:padding="0.15cm" fo:margin-top="0cm" fo:margin-bottom="0.25cm"',
+                'fo:font-weight="bold" fo:color="#3d2900"'),
+        _pstyle("Header_20_Draft", "Header Draft", "Standard",
+                'fo:text-align="center" fo:background-color="#fff4ce" '
+                'fo:border="0.8pt solid #8a5a00" fo:padding="0.08cm"',
+                f'{sans} fo:font-size="9pt" fo:font-weight="bold" fo:color="#3d2900"',
+                ' style:class="extra"'),
         _pstyle("Field", "Field", "Text_20_body",
                 'fo:margin-left="0.6cm" fo:text-indent="-0.6cm" fo:margin-bottom="0.1cm"'),
         _pstyle("List_20_Contents", "List Contents", "Text_20_body",
@@ -278,14 +288,20 @@ def _styles(doc: Document) -> str:
         '<style:page-layout style:name="pm1"><style:page-layout-properties fo:page-width="21cm" '
         'fo:page-height="29.7cm" style:print-orientation="portrait" fo:margin-top="1.8cm" '
         'fo:margin-bottom="1.4cm" fo:margin-left="2cm" fo:margin-right="2cm"/>'
-        '<style:footer-style><style:header-footer-properties fo:min-height="0.6cm" '
+        + ('<style:header-style><style:header-footer-properties fo:min-height="0.6cm" '
+           'fo:margin-bottom="0.3cm"/></style:header-style>' if doc.draft else "")
+        + '<style:footer-style><style:header-footer-properties fo:min-height="0.6cm" '
         'fo:margin-top="0.4cm"/></style:footer-style></style:page-layout>'
     )
+    # A preview of a case not yet frozen says so at the top of every page.
+    header = (f'<style:header>{_p("Header_20_Draft", _runs(doc.draft))}</style:header>'
+              if doc.draft else "")
     footer = (f"{_runs(doc.footer)} — page "
               '<text:page-number text:select-page="current">1</text:page-number> / '
               "<text:page-count>1</text:page-count>")
     master = ('<style:master-page style:name="Standard" style:page-layout-name="pm1">'
-              f'<style:footer>{_p("Footer", footer)}</style:footer></style:master-page>')
+              f'{header}<style:footer>{_p("Footer", footer)}</style:footer>'
+              "</style:master-page>")
     return (f'{HEAD}<office:document-styles {XMLNS} office:version="1.3">'
             f"<office:font-face-decls>{fonts}</office:font-face-decls>"
             f"<office:styles>{styles}</office:styles>"

@@ -58,6 +58,9 @@ TEMPLATE = r"""
 #let rule = rgb("#c5ccd6")
 #let fill = rgb("#eef2f7")
 #let alert = rgb("#a61b1b")
+#let draft-ink = rgb("#3d2900")
+#let draft-fill = rgb("#fff4ce")
+#let draft-rule = rgb("#8a5a00")
 
 #set document(title: memo.title, author: memo.author, description: memo.subject,
   keywords: memo.keywords)
@@ -65,6 +68,12 @@ TEMPLATE = r"""
   hyphenate: true)
 #set par(justify: false, leading: 0.62em, spacing: 0.85em)
 #set page(paper: "a4", margin: (x: 2cm, top: 1.8cm, bottom: 2cm),
+  // A preview of a case not yet frozen says so at the top of every page.
+  header: if memo.draft != none {
+    set text(size: 9pt, fill: draft-ink, weight: "bold")
+    block(width: 100%, inset: (x: 6pt, y: 4pt), fill: draft-fill,
+      stroke: 0.8pt + draft-rule, align(center, memo.draft))
+  },
   footer: context {
     set text(size: 8.5pt, fill: muted)
     memo.footer
@@ -105,6 +114,9 @@ TEMPLATE = r"""
     par(text(fill: muted, body))
   } else if b.style == "note" {
     par(text(fill: muted, style: "italic", body))
+  } else if b.style == "draft" {
+    block(width: 100%, inset: (x: 8pt, y: 6pt), fill: draft-fill,
+      stroke: 1.5pt + draft-rule, par(text(fill: draft-ink, weight: "bold", body)))
   } else if b.style == "alert" {
     block(width: 100%, inset: (x: 8pt, y: 6pt), fill: rgb("#fdecec"),
       stroke: (left: 3pt + alert), par(text(weight: "bold", body)))
@@ -175,6 +187,7 @@ def typst_inputs(doc: Document) -> dict[str, str]:
         "subject": doc.subject,
         "keywords": list(doc.keywords),
         "footer": doc.footer,
+        "draft": doc.draft,
         "blocks": [_block_data(block, charts) for block in doc.blocks],
     }
     return {"memo": json.dumps(data, ensure_ascii=False), **charts}

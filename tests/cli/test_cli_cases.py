@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -130,10 +133,70 @@ def test_memo_from_the_command_line(env: dict[str, str], tmp_path: Path) -> None
     odt = run("case", "memo", str(decided["id"]), "--format", "odt", "-o",
               str(tmp_path / "note.odt"), env=env)
     assert odt.returncode == 0 and (tmp_path / "note.odt").read_bytes()[:2] == b"PK"
-    draft = next(row for row in cases if row["state"] == "brouillon")
-    missing = run("case", "memo", str(draft["id"]), env=env)
-    assert missing.returncode == 2
-    assert "aucune version figée" in missing.stderr and "Traceback" not in missing.stderr
+    assert "non figée" not in text  # a frozen version's memo is no draft
+    refused = run("case", "memo", str(decided["id"]), "--projet", env=env)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "le dossier est figé" in refused.stderr and "Décision des élus" in refused.stderr
+    absent = run("case", "memo", str(decided["id"]), "--version", "9", env=env)
+    assert absent.returncode == 2
+    assert "la version 9 n'existe pas (versions figées : 1)" in absent.stderr
+
+
+def _row_counts(env: dict[str, str]) -> dict[str, int]:
+    """Rows of every table of the SQLite database, read directly."""
+    import sqlite3
+
+    path = Path(env["BOUSSOLE_DATA_DIR"]) / "boussole.sqlite3"
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        tables = [row[0] for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {table: db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+                for table in tables}
+
+
+def test_memo_preview_of_a_draft(env: dict[str, str], tmp_path: Path) -> None:
+    """A case never frozen: a preview, "Projet — version non figée" on every page, nothing
+    written."""
+    import shutil
+
+    from pypdf import PdfReader
+
+    draft = next(row for row in case_list(env) if row["state"] == "brouillon")
+    rows = _row_counts(env)
+    exported = run("case", "export", str(draft["id"]), env=env)
+    result = subprocess.run([sys.executable, "-m", "boussole", "case", "memo",
+                             str(draft["id"]), "-o", str(tmp_path / "projet.pdf")],
+                            capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Aperçu du dossier" in result.stderr and "Projet — version non figée" in result.stderr
+    pdf = tmp_path / "projet.pdf"
+    pages = len(PdfReader(pdf).pages)
+    assert pages >= 2
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "pdftotext is missing: run scripts/test, which installs poppler-utils"
+    for number in range(1, pages + 1):
+        text = subprocess.run([pdftotext, "-f", str(number), "-l", str(number), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert "Projet — version non figée" in " ".join(text.split()), f"page {number}"
+    flat = " ".join(subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert draft["reference"] in flat
+    for fmt, mark in (("odt", "Projet — version non figée"), ("html", 'class="draft"')):
+        other = subprocess.run([sys.executable, "-m", "boussole", "case", "memo",
+                                str(draft["id"]), "--projet", "--format", fmt],
+                               capture_output=True, timeout=300, check=False, env=env)
+        assert other.returncode == 0, other.stderr.decode()
+        if fmt == "odt":
+            with zipfile.ZipFile(io.BytesIO(other.stdout)) as archive:
+                assert mark in archive.read("content.xml").decode("utf-8")
+                assert mark in archive.read("styles.xml").decode("utf-8")  # page header
+        else:
+            assert mark in other.stdout.decode("utf-8")
+    # Nothing frozen, nothing written: same rows everywhere, same case document.
+    assert _row_counts(env) == rows
+    again = run("case", "export", str(draft["id"]), env=env)
+    assert (json.loads(again.stdout) | {"exported_at": None}
+            == json.loads(exported.stdout) | {"exported_at": None})
 
 
 def test_import_refuses_hostile_json(env: dict[str, str], tmp_path: Path) -> None:

@@ -1,16 +1,24 @@
 """The decision memo ("note d'aide à la décision") of a frozen version, in three formats.
 
 The memo is built only from the frozen snapshot, so it says exactly what the elected officials
-decided on. Rendering is done by :mod:`boussole.reports` (no Django there)."""
+decided on. Before the file is frozen, a preview is built the same way from the document that
+freezing would record (:func:`boussole.web.decisions.services.file_document`), without writing
+anything, and every page says « Projet — version non figée ». Rendering is done by
+:mod:`boussole.reports` (no Django there)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
 
+from boussole.core import workflow
 from boussole.core.grid import Fact, Question
+from boussole.web.cases.models import Case
 from boussole.web.decisions.models import Decision, FileVersion, UnionInformation
+from boussole.web.decisions.services import file_document
 from boussole.web.grids import grid_for
 
 FORMATS = {
@@ -37,8 +45,31 @@ def _answer_text(item: Question | Fact, value: Any) -> str:
 
 def memo_data(version: FileVersion) -> dict[str, Any]:
     """The renderers' input document (see boussole.reports) from a frozen snapshot."""
-    snap = version.snapshot
-    case = version.case
+    return _memo_data(
+        version.case, version.snapshot,
+        version={"number": version.number,
+                 "frozen_at": timezone.localtime(version.frozen_at).isoformat(),
+                 "frozen_by": str(version.frozen_by)},
+        decisions=Decision.objects.filter(version=version).select_related("official"))
+
+
+def preview_available(case: Case) -> bool:
+    """Whether the case is not yet frozen, so that its memo can only be previewed."""
+    return workflow.memo_preview_available(case.state)
+
+
+def preview_data(case: Case) -> dict[str, Any]:
+    """The memo of the case as it stands (not frozen): the document ``freeze`` would record,
+    with the same JSON round trip, marked as a draft. Reads only."""
+    snap = json.loads(json.dumps(file_document(case), sort_keys=True, ensure_ascii=False,
+                                 default=str))
+    data = _memo_data(case, snap, version=None, decisions=())
+    data["draft"] = True
+    return data
+
+
+def _memo_data(case: Case, snap: dict[str, Any], *, version: dict[str, Any] | None,
+               decisions: Iterable[Decision]) -> dict[str, Any]:
     grid = grid_for(snap["grid"]["id"], snap["grid"]["version"])
     answers = {a["item_id"]: a for a in snap.get("answers", [])}
     opinions = {o["criterion"]: o for o in snap.get("opinions", [])}
@@ -78,15 +109,12 @@ def memo_data(version: FileVersion) -> dict[str, Any]:
         person = opinion.get("author") or {}
         if person.get("name"):
             consulted[person["name"]] = "a donné un avis sur un critère"
-    decisions = Decision.objects.filter(version=version).select_related("official")
     union = UnionInformation.objects.filter(case=case).first()
     footprint = snap.get("footprint") or {}
     return {
         "organisation": case.organisation.name,
         "generated_at": timezone.localtime().isoformat(),
-        "version": {"number": version.number,
-                    "frozen_at": timezone.localtime(version.frozen_at).isoformat(),
-                    "frozen_by": str(version.frozen_by)},
+        "version": version,
         "case": {**{k: snap["case"].get(k, "") for k in ("reference", "title", "service",
                                                            "purpose", "vendor")},
                  "lead": (snap["case"].get("lead") or {}).get("name", ""),
@@ -128,12 +156,22 @@ def memo_data(version: FileVersion) -> dict[str, Any]:
 
 def render(version: FileVersion, fmt: str) -> tuple[bytes, str, str]:
     """(content, content type, file name) of the memo of ``version`` in ``fmt``."""
+    return _render(memo_data(version), fmt), FORMATS[fmt], (
+        f"note-{version.case.reference}-v{version.number}.{fmt}")
+
+
+def render_preview(case: Case, fmt: str) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of the preview of the memo of a case not yet
+    frozen, every page marked « Projet — version non figée ». Writes nothing."""
+    return _render(preview_data(case), fmt), FORMATS[fmt], f"note-{case.reference}-projet.{fmt}"
+
+
+def _render(data: dict[str, Any], fmt: str) -> bytes:
+    # Imported here: the renderers load Typst, which only memo requests need.
     from boussole import reports
 
-    data = memo_data(version)
-    name = f"note-{version.case.reference}-v{version.number}.{fmt}"
     if fmt == "pdf":
-        return reports.render_memo_pdf(data), FORMATS[fmt], name
+        return reports.render_memo_pdf(data)
     if fmt == "odt":
-        return reports.render_memo_odt(data), FORMATS[fmt], name
-    return reports.render_memo_html(data).encode("utf-8"), FORMATS[fmt], name
+        return reports.render_memo_odt(data)
+    return reports.render_memo_html(data).encode("utf-8")

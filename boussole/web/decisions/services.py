@@ -65,8 +65,9 @@ def snapshot(case: Case) -> workflow.CaseSnapshot:
     )
 
 
-def freeze(case: Case, user: User) -> FileVersion:
-    """Freeze the whole file as a new version (evidence files by their hash, not their bytes)."""
+def file_document(case: Case) -> dict[str, Any]:
+    """The whole file as it stands, as frozen by :func:`freeze` (evidence files by their hash,
+    not their bytes). Reads only: the memo's preview of a case not yet frozen uses it too."""
     from boussole.web.cases.exchange import case_export
     from boussole.web.cases.legal import case_evaluation
 
@@ -84,6 +85,12 @@ def freeze(case: Case, user: User) -> FileVersion:
         "recommendations": group.recommendations, "conditions": group.condition_list,
         "author": str(group.author)}
     document["footprint"] = _footprint_snapshot(case)
+    return document
+
+
+def freeze(case: Case, user: User) -> FileVersion:
+    """Freeze the whole file as a new version (evidence files by their hash, not their bytes)."""
+    document = file_document(case)
     latest = current_version(case)
     number = (latest.number if latest else 0) + 1
     document["version"] = number

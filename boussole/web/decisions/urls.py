@@ -12,6 +12,7 @@ urlpatterns = [
     path("cas/<int:pk>/information-syndicale/", views.union_information, name="union"),
     path("cas/<int:pk>/versions/<int:number>/", views.version, name="version"),
     path("cas/<int:pk>/versions/<int:number>/note.<str:fmt>", views.memo, name="memo"),
+    path("cas/<int:pk>/note-projet.<str:fmt>", views.memo_preview, name="memo_preview"),
     path("taches/", views.tasks, name="tasks"),
     path("notifications/<int:notification_id>/lue/", views.notification_read,
          name="notification_read"),

@@ -18,6 +18,7 @@ from boussole.web.cases import selectors
 from boussole.web.cases.access import require_internal
 from boussole.web.cases.models import Case
 from boussole.web.cases.views import _user
+from boussole.web.decisions import memo as memo_module
 from boussole.web.decisions import selectors as dselectors
 from boussole.web.decisions import services
 from boussole.web.decisions.models import (
@@ -44,6 +45,7 @@ def path(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "decisions/path.html", {
         "case": case, "grid": grid_for(case.grid_id, case.grid_version),
         **dselectors.path_context(case, user),
+        "memo_preview": memo_module.preview_available(case),
         "verdicts": GroupVerdict.choices, "decisions_choices": PoliticalDecision.choices,
         "today": dt.date.today().isoformat(),
     })
@@ -139,15 +141,33 @@ def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @login_required
 def memo(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpResponse:
-    from boussole.web.decisions import memo as memo_module
-
     user = _user(request)
     case = selectors.case_get(user, pk)
     require_internal(user, case)
     frozen = get_object_or_404(FileVersion, case=case, number=number)
     if fmt not in memo_module.FORMATS:
         raise Http404
-    content, content_type, filename = memo_module.render(frozen, fmt)
+    return _memo_response(*memo_module.render(frozen, fmt), fmt=fmt)
+
+
+@login_required
+def memo_preview(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The memo of a case not yet frozen, every page marked « Projet — version non figée ».
+    Same readers as the memo of a version; nothing is written."""
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    require_internal(user, case)
+    if fmt not in memo_module.FORMATS:
+        raise Http404
+    if not memo_module.preview_available(case):
+        messages.error(request, _("Le dossier est figé depuis sa transmission aux élus : sa "
+                                  "note est celle de sa dernière version figée."))
+        return redirect("decisions:path", case.pk)
+    return _memo_response(*memo_module.render_preview(case, fmt), fmt=fmt)
+
+
+def _memo_response(content: bytes, content_type: str, filename: str, *, fmt: str
+                   ) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     disposition = "inline" if fmt == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
