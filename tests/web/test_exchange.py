@@ -20,6 +20,7 @@ from boussole.web.cases.exchange import (
     case_export,
     case_import,
     case_snapshot,
+    evidence_problems,
 )
 from boussole.web.cases.models import (
     Answer,
@@ -156,6 +157,19 @@ def test_export_refuses_a_missing_file(rich_case: Any) -> None:
     Path(Evidence.objects.get(case=rich_case).file.path).unlink()
     with pytest.raises(ExportError, match="introuvable"):
         case_export(rich_case)
+
+
+def test_the_frozen_document_needs_no_evidence_bytes(rich_case: Any) -> None:
+    """``freeze`` builds its document without content: a missing file does not stop it (the
+    hash recorded at upload describes the piece), and ``evidence_problems`` names it."""
+    piece = Evidence.objects.get(case=rich_case)
+    assert evidence_problems(rich_case) == []
+    Path(piece.file.path).unlink()
+    document = case_export(rich_case, with_content=False)
+    [described] = document["evidence"]
+    assert described["sha256"] == piece.sha256 and "content_base64" not in described
+    assert evidence_problems(rich_case) == [
+        "pièce justificative « aipd.pdf » introuvable dans le stockage des fichiers."]
 
 
 # --- Round trip -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from boussole.core import limits, workflow
+from boussole.core.evidence import content_matches
 from boussole.core.grid import AnswerInvalid, validate_value
 from boussole.core.workflow import CLOSED_STATES, FROZEN_STATES
 from boussole.web.accounts.models import Organisation, User
@@ -234,23 +235,6 @@ class EvidenceRejected(ValueError):
     """The file was refused (size or type); the message is in French."""
 
 
-def _sniff(head: bytes, extension: str) -> bool:
-    """Does the file's content match its extension? (a cheap check of the magic bytes)."""
-    signatures = {
-        ".pdf": [b"%PDF-"], ".png": [b"\x89PNG\r\n\x1a\n"], ".jpg": [b"\xff\xd8\xff"],
-        ".jpeg": [b"\xff\xd8\xff"],
-        ".odt": [b"PK\x03\x04"], ".ods": [b"PK\x03\x04"], ".odp": [b"PK\x03\x04"],
-        ".docx": [b"PK\x03\x04"], ".xlsx": [b"PK\x03\x04"], ".pptx": [b"PK\x03\x04"],
-    }
-    if extension in signatures:
-        return any(head.startswith(sig) for sig in signatures[extension])
-    try:  # text formats: must decode as UTF-8 and hold no NUL byte
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return b"\x00" not in head
-
-
 @case_write
 def evidence_add(*, case: Case, user: User, upload: Any, item_id: str = "",
                  criterion: int | None = None) -> Evidence:
@@ -275,7 +259,7 @@ def evidence_add(*, case: Case, user: User, upload: Any, item_id: str = "",
         if not head:
             head = bytes(chunk[:2048])
         digest.update(chunk)
-    if not _sniff(head, extension):
+    if not content_matches(head, extension):
         raise EvidenceRejected("Le contenu du fichier ne correspond pas à son extension.")
     upload.seek(0)
     evidence = Evidence(case=case, uploaded_by=user, item_id=item_id, criterion=criterion,

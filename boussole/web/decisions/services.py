@@ -17,7 +17,13 @@ from boussole.core import limits, workflow
 from boussole.web.accounts.models import Role, User
 from boussole.web.cases.access import is_lead
 from boussole.web.cases.audit import audit_record
-from boussole.web.cases.legal import current_assessment, fact_names, red_line_standing
+from boussole.web.cases.exchange import case_export, evidence_problems
+from boussole.web.cases.legal import (
+    case_evaluation,
+    current_assessment,
+    fact_names,
+    red_line_standing,
+)
 from boussole.web.cases.locking import case_write
 from boussole.web.cases.models import Case, Opinion
 from boussole.web.cases.services import case_move
@@ -68,9 +74,6 @@ def snapshot(case: Case) -> workflow.CaseSnapshot:
 def file_document(case: Case) -> dict[str, Any]:
     """The whole file as it stands, as frozen by :func:`freeze` (evidence files by their hash,
     not their bytes). Reads only: the memo's preview of a case not yet frozen uses it too."""
-    from boussole.web.cases.exchange import case_export
-    from boussole.web.cases.legal import case_evaluation
-
     document = case_export(case, with_content=False)
     document["legal_evaluation"] = case_evaluation(case).to_json()
     assessment = current_assessment(case)
@@ -109,6 +112,8 @@ def _footprint_snapshot(case: Case) -> Any:
 
     if not apps.is_installed("boussole.web.footprint"):
         return None
+    # Imported here, not at the top: the footprint app is optional (INSTALLED_APPS), and
+    # importing its models when it is not installed raises an error.
     from boussole.web.footprint import selectors as footprint_selectors
 
     getter = getattr(footprint_selectors, "snapshot_for_case", None)
@@ -167,8 +172,6 @@ def transition_apply(*, case: Case, user: User, code: str, reason: str = "") -> 
         problems = ["Dossier d'une autre organisation."]
     if not problems and code == "transmettre_elus":
         # The officials decide on the file as frozen: every piece must be there, intact.
-        from boussole.web.cases.exchange import evidence_problems
-
         problems = [f"{p} Joignez-la de nouveau ou signalez-le à l'administrateur avant de "
                     "transmettre le dossier." for p in evidence_problems(case)]
     if problems:

@@ -1,0 +1,188 @@
+"""Building the ``boussole-case/1`` document of a case: export, snapshot, evidence checks.
+
+``case_export`` writes the case, its answers, assignments, comments, evidence (file bytes
+embedded in base64, or only their hash for a frozen version), opinions and audit trail, in a
+deterministic order. ``case_snapshot`` is the export without what an import legitimately
+changes (see the package's documentation).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from boussole.web.accounts.models import User
+from boussole.web.cases.models import (
+    Answer,
+    Assignment,
+    AuditEvent,
+    Case,
+    Comment,
+    Evidence,
+    Opinion,
+)
+from boussole.web.grids import grid_for
+
+FORMAT = "boussole-case/1"
+
+
+class ExportError(Exception):
+    """The case cannot be exported (a file is missing or altered); the message is in French."""
+
+
+def _person(user: User | None) -> dict[str, str] | None:
+    if user is None:
+        return None
+    return {"username": user.username, "name": str(user)}
+
+
+def iso_utc(value: dt.datetime | None) -> str | None:
+    """A date-time in UTC, ISO 8601 (``None`` stays ``None``)."""
+    return None if value is None else value.astimezone(dt.UTC).isoformat()
+
+
+def _item_order(case: Case) -> dict[str, int]:
+    """Position of each item in the grid (facts first, then questions), for a stable order."""
+    try:
+        grid = grid_for(case.grid_id, case.grid_version)
+    except LookupError:
+        return {}
+    ids = [fact.id for fact in grid.profile] + [question.id for question in grid.questions]
+    return {item_id: position for position, item_id in enumerate(ids)}
+
+
+def _evidence_bytes(piece: Evidence) -> bytes:
+    limit_mb = settings.BOUSSOLE_EVIDENCE_MAX_MB
+    try:
+        with piece.file.open("rb") as handle:
+            data = bytes(handle.read(limit_mb * 1024 * 1024 + 1))
+    except OSError:
+        raise ExportError(f"pièce justificative « {piece.original_name} » introuvable dans le "
+                          "stockage des fichiers : export impossible.") from None
+    if len(data) > limit_mb * 1024 * 1024:
+        raise ExportError(f"la pièce « {piece.original_name} » dépasse la taille maximale de "
+                          f"{limit_mb} Mo : export impossible.")
+    if hashlib.sha256(data).hexdigest() != piece.sha256:
+        raise ExportError(f"la pièce « {piece.original_name} » ne correspond plus à son "
+                          "empreinte SHA-256 (fichier modifié ou abîmé) : export impossible.")
+    return data
+
+
+def evidence_problems(case: Case) -> list[str]:
+    """Each evidence file of the case that is missing from the storage or altered (French)."""
+    problems = []
+    for piece in Evidence.objects.filter(case=case).order_by("pk"):
+        try:
+            _evidence_bytes(piece)
+        except ExportError as exc:
+            problems.append(str(exc).replace(" : export impossible.", "."))
+    return problems
+
+
+def case_export(case: Case, *, with_content: bool = True) -> dict[str, Any]:
+    """The case as one JSON-serialisable document, in a deterministic order. Without
+    ``with_content``, evidence files are described by their hash only (their bytes are not
+    read)."""
+    case = Case.objects.select_related("organisation", "lead", "created_by",
+                                       "vendor_account").get(pk=case.pk)
+    order = _item_order(case)
+    answers = sorted(
+        Answer.objects.filter(case=case).select_related("answered_by"),
+        key=lambda a: (order.get(a.item_id, len(order)), a.item_id))
+    comments = list(Comment.objects.filter(case=case).select_related("author", "resolved_by")
+                    .order_by("created_at", "id"))
+    export_ids = {comment.pk: number for number, comment in enumerate(comments, start=1)}
+    evidence = list(Evidence.objects.filter(case=case).select_related("uploaded_by")
+                    .order_by("uploaded_at", "id"))
+    return {
+        "format": FORMAT,
+        "exported_at": iso_utc(timezone.now()),
+        "source": {"organisation": case.organisation.slug, "case_id": case.pk},
+        "grid": {"id": case.grid_id, "version": case.grid_version},
+        "case": {
+            "reference": case.reference, "title": case.title, "service": case.service,
+            "purpose": case.purpose, "vendor": case.vendor, "state": case.state,
+            "created_at": iso_utc(case.created_at), "updated_at": iso_utc(case.updated_at),
+            "lead": _person(case.lead), "created_by": _person(case.created_by),
+            "vendor_account": _person(case.vendor_account),
+        },
+        "answers": [
+            {"item_id": a.item_id, "kind": a.kind, "value": a.value,
+             "justification": a.justification, "grid_version": a.grid_version,
+             "revision": a.revision, "answered_by": _person(a.answered_by),
+             "updated_at": iso_utc(a.updated_at)}
+            for a in answers
+        ],
+        "assignments": [
+            {"criterion": a.criterion, "user": _person(a.user),
+             "assigned_by": _person(a.assigned_by), "created_at": iso_utc(a.created_at)}
+            for a in sorted(Assignment.objects.filter(case=case)
+                            .select_related("user", "assigned_by"),
+                            key=lambda a: (a.criterion, a.user.username))
+        ],
+        "comments": [
+            {"id": export_ids[c.pk], "criterion": c.criterion, "item_id": c.item_id,
+             "parent": export_ids.get(c.parent_id) if c.parent_id else None,
+             "author": _person(c.author), "body": c.body, "created_at": iso_utc(c.created_at),
+             "resolved_at": iso_utc(c.resolved_at), "resolved_by": _person(c.resolved_by)}
+            for c in comments
+        ],
+        "evidence": [
+            {"criterion": e.criterion, "item_id": e.item_id, "original_name": e.original_name,
+             "content_type": e.content_type, "size": e.size, "sha256": e.sha256,
+             "uploaded_by": _person(e.uploaded_by), "uploaded_at": iso_utc(e.uploaded_at),
+             **({"content_base64": base64.b64encode(_evidence_bytes(e)).decode("ascii")}
+                if with_content else {})}
+            for e in evidence
+        ],
+        "opinions": [
+            {"criterion": o.criterion, "verdict": o.verdict,
+             "recommendations": o.recommendations, "author": _person(o.author),
+             "revision": o.revision, "updated_at": iso_utc(o.updated_at)}
+            for o in Opinion.objects.filter(case=case).select_related("author")
+            .order_by("criterion")
+        ],
+        "audit": [
+            {"sequence": e.sequence, "actor": _person(e.actor), "actor_id": e.actor_id,
+             "actor_name": e.actor_name, "at": iso_utc(e.at), "action": e.action,
+             "item_id": e.item_id, "before": e.before, "after": e.after, "note": e.note,
+             "previous_hash": e.previous_hash, "hash": e.hash}
+            for e in AuditEvent.objects.filter(case=case).select_related("actor")
+            .order_by("sequence")
+        ],
+    }
+
+
+#: The person fields of each section of the document.
+PERSON_FIELDS = {
+    "answers": ("answered_by",), "assignments": ("user", "assigned_by"),
+    "comments": ("author", "resolved_by"), "evidence": ("uploaded_by",),
+    "opinions": ("author",), "audit": ("actor",),
+}
+
+
+def case_snapshot(case: Case, *, people: bool = True) -> dict[str, Any]:
+    """The export without what an import legitimately changes: the export time, the source
+    identifiers (organisation, case and actor primary keys), the reference (renumbered when
+    taken) and the audit hashes (re-chained). Comment ids are positions, hence kept.
+
+    ``people=False`` also blanks who did what (``None``), except the audit trail's
+    ``actor_name``: usernames are unique on an instance, so a case imported into another
+    organisation finds none of its people there, and their records go to the importer."""
+    document = case_export(case)
+    del document["exported_at"], document["source"]
+    del document["case"]["reference"]
+    for event in document["audit"]:
+        del event["actor_id"], event["previous_hash"], event["hash"]
+    if not people:
+        for key in ("lead", "created_by", "vendor_account"):
+            document["case"][key] = None
+        for section, keys in PERSON_FIELDS.items():
+            for row in document[section]:
+                row.update(dict.fromkeys(keys))
+    return document
