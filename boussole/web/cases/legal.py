@@ -2,6 +2,13 @@
 
 The engine proposes; the lawyers retain a level (and say why when it differs); the red lines
 of the doctrine block whatever anyone records.
+
+A case is evaluated against the facts of its own grid version. Reads do not write:
+:func:`case_evaluation` and :func:`red_line_standing` only read (pages, selectors and the
+guards of the services use them); :func:`legal_refresh`, which stores the denormalised levels
+and red-line flag on the case, is called by the services that change what the evaluation reads
+(the facts, the retained level: ``case_create``, ``answer_record``, ``legal_retain``, the
+import) and by ``boussole manage legal_refresh`` after a change of the rule base.
 """
 
 from __future__ import annotations
@@ -9,11 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
+
 from boussole.core import limits, workflow
-from boussole.core.rules import Evaluation, Level, default_rule_base, evaluate
+from boussole.core.rules import Evaluation, Level, evaluate
 from boussole.web.accounts.models import User
 from boussole.web.cases.audit import audit_record
-from boussole.web.cases.locking import case_write
+from boussole.web.cases.locking import case_lock, case_write
 from boussole.web.cases.models import Answer, Case, LegalAssessment
 from boussole.web.grids import grid_for
 
@@ -52,8 +61,10 @@ def parameters(case: Case) -> dict[str, Any]:
 
 
 def case_evaluation(case: Case, facts: dict[str, Any] | None = None) -> Evaluation:
-    """Evaluate the case's profile now (facts answered "nsp" or missing are unknown)."""
-    return evaluate(case_facts(case) if facts is None else facts, parameters(case))
+    """Evaluate the case's profile now, against the facts of its own grid version (facts
+    answered "nsp" or missing are unknown). A pure read: nothing is stored."""
+    return evaluate(case_facts(case) if facts is None else facts, parameters(case),
+                    grid=grid_for(case.grid_id, case.grid_version))
 
 
 def retained_level(case: Case) -> str | None:
@@ -62,21 +73,40 @@ def retained_level(case: Case) -> str | None:
             .first())
 
 
-def legal_refresh(case: Case) -> Evaluation:
-    """Re-evaluate and store the denormalised levels and red-line flag on the case (the flag
-    is set when the indicative or the retained level is blocking)."""
-    evaluation = case_evaluation(case)
+def legal_refresh(case: Case, evaluation: Evaluation | None = None) -> Evaluation:
+    """Store the denormalised levels and red-line flag on the case (the flag is set when the
+    indicative or the retained level is blocking): a write, for the services that change the
+    facts or the retained level (re-evaluated unless ``evaluation`` is given)."""
+    if evaluation is None:
+        evaluation = case_evaluation(case)
     standing = workflow.red_line_from(evaluation, retained_level(case))
     fields = {
         "legal_level": evaluation.niveau_indicatif.name,
         "legal_potential": evaluation.niveau_potentiel.name,
         "red_line": standing.active,
-        "rules_version": default_rule_base().version_label,
+        "rules_version": evaluation.base.version_label,
     }
     Case.objects.filter(pk=case.pk).update(**fields)
     for name, value in fields.items():
         setattr(case, name, value)
     return evaluation
+
+
+def legal_refresh_all(*, stale_only: bool = True) -> int:
+    """Refresh the stored levels of every case, each under its own lock: those whose stored
+    rules version is not the one their grid is evaluated with now (a new rule base), or all
+    of them (``stale_only=False``: e.g. after an organisation's headcount changed). Returns
+    how many cases were refreshed."""
+    refreshed = 0
+    for pk in Case.objects.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            case = case_lock(Case(pk=pk))
+            evaluation = case_evaluation(case)
+            if stale_only and case.rules_version == evaluation.base.version_label:
+                continue
+            legal_refresh(case, evaluation)
+            refreshed += 1
+    return refreshed
 
 
 def fact_names(case: Case) -> dict[str, str]:
@@ -86,9 +116,10 @@ def fact_names(case: Case) -> dict[str, str]:
 
 
 def red_line_standing(case: Case, evaluation: Evaluation | None = None) -> workflow.RedLine:
-    """The case's red-line standing now (re-evaluated unless ``evaluation`` is given)."""
+    """The case's red-line standing now (evaluated afresh unless ``evaluation`` is given;
+    a read: nothing is stored)."""
     if evaluation is None:
-        evaluation = legal_refresh(case)
+        evaluation = case_evaluation(case)
     return workflow.red_line_from(evaluation, retained_level(case))
 
 
@@ -138,7 +169,7 @@ def legal_retain(*, case: Case, user: User, retained_level: str, rationale: str 
     """Record the level the lawyers retain; a level other than the proposal needs a reason."""
     if retained_level not in {level.name for level in RETAINABLE}:
         raise ValueError("Niveau inconnu.")
-    evaluation = legal_refresh(case)
+    evaluation = case_evaluation(case)
     proposed = evaluation.niveau_indicatif.name
     rationale = rationale.strip()
     problems = limits.texts_problems(rationale=rationale, measures=measures.strip(),
@@ -159,8 +190,9 @@ def legal_retain(*, case: Case, user: User, retained_level: str, rationale: str 
         case=case, proposed_level=proposed, potential_level=evaluation.niveau_potentiel.name,
         retained_level=retained_level, rationale=rationale, measures=measures.strip(),
         owner=owner.strip(), review_date=review_date,
-        rules_version=default_rule_base().version_label, evaluation=evaluation.to_json(),
+        rules_version=evaluation.base.version_label, evaluation=evaluation.to_json(),
         decided_by=user)
+    legal_refresh(case, evaluation)  # the red-line flag also follows the retained level
     audit_record(case=case, user=user, action="legal_level_retained", item_id="niveau_juridique",
                  after={"proposed": proposed, "retained": retained_level,
                         "rationale": rationale, "rules_version": assessment.rules_version})

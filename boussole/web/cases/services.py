@@ -69,6 +69,7 @@ def case_create(*, organisation: Organisation, user: User, title: str, service: 
     audit_record(case=case, user=user, action="case_created",
                  after={"title": case.title, "service": case.service, "purpose": case.purpose,
                         "lead": case.lead_id, "vendor": case.vendor, "grid": case.grid_key})
+    legal_refresh(case)  # its levels with no fact yet (the list and the case page show them)
     return case
 
 

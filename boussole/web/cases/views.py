@@ -554,7 +554,7 @@ def my_questions(request: HttpRequest) -> HttpResponse:
 # --- Legal rules: flags, retained level ----------------------------------------------------
 
 def _legal_context(case: Any) -> dict[str, Any]:
-    evaluation = legal.legal_refresh(case)
+    evaluation = legal.case_evaluation(case)  # a read: the services keep the stored levels
     assessment = legal.current_assessment(case)
     standing = legal.red_line_standing(case, evaluation)
     return {"legal": legal.grouped_flags(evaluation), "evaluation": evaluation,

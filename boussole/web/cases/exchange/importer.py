@@ -19,7 +19,7 @@ from boussole.web.cases.audit import audit_record, audit_verify, chain
 from boussole.web.cases.exchange.export import FORMAT, iso_utc
 from boussole.web.cases.exchange.reader import Person
 from boussole.web.cases.exchange.validation import Plan, validate_document
-from boussole.web.cases.legal import fact_names, red_line_standing
+from boussole.web.cases.legal import fact_names, legal_refresh, red_line_standing
 from boussole.web.cases.models import (
     Answer,
     Assignment,
@@ -171,7 +171,8 @@ def _write(plan: Plan, organisation: Organisation, importer: User, source: str |
                        note=_import_note(plan, case, importer, source, unmatched, dropped))
     # The same rules as the web (in the core): the state must be reachable, and the red lines
     # block every favourable path (no override). Any problem rolls the whole import back.
-    standing = red_line_standing(case)  # derives the legal levels from the imported facts
+    # Derives and stores the legal levels from the imported facts.
+    standing = red_line_standing(case, legal_refresh(case))
     snapshot = workflow.CaseSnapshot(
         state=case.state, red_line=standing,
         opinions={o["criterion"]: o["verdict"] for o in plan.opinions})
