@@ -9,6 +9,7 @@ application (so the audit trails are real).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,10 @@ from django.db import transaction
 
 from boussole.web.accounts.models import Organisation, Role, User
 from boussole.web.cases import services
+from boussole.web.cases.legal import case_evaluation, legal_retain
 from boussole.web.cases.models import Case
+from boussole.web.decisions import services as workflow_services
+from boussole.web.footprint import services as footprint_services
 from boussole.web.grids import current_grid
 
 DEMO_SLUG = "nantes-metropole-demo"
@@ -264,11 +268,6 @@ _ORDER = ["en_instruction", "avis_groupe", "decision", "information_syndicale", 
 def _advance(case: Case, target: str, people: dict[str, User]) -> None:
     """Take the case to ``target`` as people would: opinions, retained legal level, group
     opinion, frozen version, the officials' decisions, the unions' information."""
-    import datetime as dt
-
-    from boussole.web.cases.legal import case_evaluation, legal_retain
-    from boussole.web.decisions import services as workflow_services
-
     refused = target == "refuse"
     stages = _ORDER[:3] if refused else _ORDER[:_ORDER.index(target) + 1]
     grid = current_grid()
@@ -404,8 +403,6 @@ def _create_demo() -> str:
 
 def _footprint(case: Case, demo: DemoCase, user: User) -> None:
     """Criteria 5 and 7 through the footprint module's own services."""
-    from boussole.web.footprint import services as footprint_services
-
     if demo.footprint is not None:
         footprint_services.footprint_compute(case=case, user=user, document=demo.footprint)
     if demo.no_ai is not None:

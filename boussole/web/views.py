@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from boussole.web.cases import selectors
 from boussole.web.cases.views import CREATE_ROLES
+from boussole.web.decisions.selectors import tasks_for
 
 PAGE_SIZE = 25
 
@@ -22,8 +23,6 @@ def home(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.case_list(user), PAGE_SIZE).get_page(  # type: ignore[arg-type]
         request.GET.get("page"))
     page.object_list = selectors.with_answer_counts(list(page.object_list))
-    from boussole.web.decisions.selectors import tasks_for
-
     return render(request, "home.html", {
         "mine": mine, "page": page, "tasks": tasks_for(user),  # type: ignore[arg-type]
         "can_create": getattr(user, "role", "") in CREATE_ROLES

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from boussole.core import workflow
+from boussole.core.access import OPEN_STATES
 from boussole.core.grid import (
     Fact,
     Progress,
@@ -336,8 +337,6 @@ def progress_by_person(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def my_questions(user: User) -> list[dict[str, Any]]:
     """The criteria of open cases assigned to the user (or falling to their domain)."""
-    from boussole.core.access import OPEN_STATES
-
     cases = list(cases_visible_to(user).filter(state__in=OPEN_STATES)
                  .select_related("lead").order_by("-updated_at")[:200])
     assigned: dict[int, set[int]] = {}

@@ -14,9 +14,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from boussole import reports
 from boussole.core import workflow
 from boussole.core.grid import Fact, Question
 from boussole.web.cases.models import Case
+from boussole.web.cases.templatetags.boussole import answer_text
 from boussole.web.decisions.models import Decision, FileVersion, UnionInformation
 from boussole.web.decisions.services import file_document
 from boussole.web.grids import grid_for
@@ -38,8 +40,6 @@ KEY_ANSWERS = 4
 
 
 def _answer_text(item: Question | Fact, value: Any) -> str:
-    from boussole.web.cases.templatetags.boussole import answer_text
-
     return str(answer_text(item, value))
 
 
@@ -168,8 +168,6 @@ def render_preview(case: Case, fmt: str) -> tuple[bytes, str, str]:
 
 def _render(data: dict[str, Any], fmt: str) -> bytes:
     # Imported here: the renderers load Typst, which only memo requests need.
-    from boussole import reports
-
     if fmt == "pdf":
         return reports.render_memo_pdf(data)
     if fmt == "odt":

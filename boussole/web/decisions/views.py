@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boussole.core import workflow
+from boussole.reports.html import STYLE
 from boussole.web.accounts.models import User
 from boussole.web.cases import selectors
 from boussole.web.cases.access import require_internal
@@ -28,6 +29,7 @@ from boussole.web.decisions.models import (
     PoliticalDecision,
 )
 from boussole.web.grids import grid_for
+from boussole.web.security import inline_style_csp
 
 
 def _date(raw: str) -> dt.date | None:
@@ -172,9 +174,6 @@ def _memo_response(content: bytes, content_type: str, filename: str, *, fmt: str
     disposition = "inline" if fmt == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     if fmt == "html":
-        from boussole.reports.html import STYLE
-        from boussole.web.security import inline_style_csp
-
         # The standalone memo page has one inline stylesheet, allowed by its hash; nothing else.
         response["Content-Security-Policy"] = inline_style_csp(STYLE)
     return response

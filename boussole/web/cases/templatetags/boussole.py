@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from boussole.core.grid import Fact, Question
+from boussole.core.grid.model import DOMAINS
 
 register = template.Library()
 
@@ -17,8 +18,6 @@ register = template.Library()
 @register.filter
 def domain_label(code: str) -> str:
     """The French (translated) name of a referent domain code."""
-    from boussole.core.grid.model import DOMAINS
-
     return _(DOMAINS.get(code, code))
 
 YES_NO = (("oui", "Oui"), ("non", "Non"))
