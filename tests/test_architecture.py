@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,43 @@ def test_core_does_not_import_django() -> None:
     result = subprocess.run([lint_imports, "--no-cache"], cwd=ROOT, capture_output=True,
                             text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+    # The core and the reports stay pure; the audit trail and the case lock are leaves of the
+    # web layer; no import cycle inside the web layer (see pyproject.toml).
     assert "4 kept, 0 broken" in result.stdout
+
+
+def _function_level_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    found = []
+    for function in ast.walk(tree):
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            found += [node for node in ast.walk(function)
+                      if isinstance(node, ast.Import | ast.ImportFrom)]
+    return found
+
+
+def _names_boussole(node: ast.Import | ast.ImportFrom) -> bool:
+    if isinstance(node, ast.ImportFrom):
+        return node.level > 0 or (node.module or "").split(".")[0] == "boussole"
+    return any(alias.name.split(".")[0] == "boussole" for alias in node.names)
+
+
+def test_web_imports_boussole_modules_at_module_level() -> None:
+    """An import of a ``boussole`` module inside a function hides a dependency (and a cycle
+    from a reader): allowed only under a comment that says why."""
+    unexplained = []
+    for path in sorted((ROOT / "boussole" / "web").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for node in _function_level_imports(ast.parse("\n".join(lines))):
+            if not _names_boussole(node):
+                continue
+            above = node.lineno - 2
+            while above >= 0 and lines[above].strip().startswith(("from ", "import ")):
+                above -= 1  # the imports of one group share the comment above them
+            if above < 0 or not lines[above].strip().startswith("#"):
+                unexplained.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert unexplained == []
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from boussole.web.cases.models import Answer, Case
+from boussole.web.footprint.equivalents import equivalents
 from boussole.web.footprint.models import (
     ComputedAnswer,
     FootprintInput,
@@ -92,8 +93,6 @@ COMPONENT_LABELS = {
 
 def snapshot_for_case(case: Case) -> dict[str, Any] | None:
     """Criteria 5 and 7 as frozen in a file version, shaped for the decision memo."""
-    from boussole.web.footprint.equivalents import equivalents
-
     footprint = footprint_get(case)
     comparison = comparison_get(case)
     alternatives = scenarios(case)
