@@ -107,6 +107,25 @@ def test_a_deleted_evidence_file_is_reported_not_a_server_error(
     assert case.state == "decision"
 
 
+def test_the_journal_page_reports_a_missing_or_altered_evidence_file(
+        people: dict[str, User], client: Any) -> None:
+    case = chatbot()
+    missing = _attach(case, people["juriste"])
+    altered = services.evidence_add(case=case, user=people["juriste"], criterion=3,
+                                    upload=SimpleUploadedFile("note.txt", b"Version 1.",
+                                                              "text/plain"))
+    client.force_login(people["juriste"])
+    assert "à vérifier" not in client.get(f"/cas/{case.pk}/journal/").content.decode()
+    Path(missing.file.path).unlink()
+    Path(altered.file.path).write_bytes(b"Version 2.")
+    response = client.get(f"/cas/{case.pk}/journal/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Pièces justificatives à vérifier" in body
+    assert "« aipd.txt » introuvable dans le stockage des fichiers" in body
+    assert "« note.txt » ne correspond plus à son empreinte SHA-256" in body
+
+
 def test_a_missing_file_blocks_sending_the_file_to_the_officials(
         people: dict[str, User], client: Any) -> None:
     case = chatbot()

@@ -31,6 +31,7 @@ from boussole.web.cases.access import (
     require_internal,
 )
 from boussole.web.cases.audit import audit_verify
+from boussole.web.cases.exchange import evidence_problems
 from boussole.web.cases.models import Assignment, Comment, Evidence, Verdict
 from boussole.web.grids import grid_for
 from boussole.web.posted import STALE_FORM, posted_id, posted_revision
@@ -542,7 +543,7 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(selectors.audit_trail(case, item_id), 50).get_page(request.GET.get("page"))
     return render(request, "cases/audit.html", {
         "case": case, "page": page, "item_id": item_id,
-        "intact": audit_verify(case)})
+        "intact": audit_verify(case), "evidence_problems": evidence_problems(case)})
 
 
 @login_required
