@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from html import unescape
 from typing import Any
@@ -17,13 +18,14 @@ from boussole.core.footprint import compute_footprint, estimate_from_sizing
 from boussole.web.cases import services as case_services
 from boussole.web.cases.audit import audit_verify
 from boussole.web.cases.models import Answer, AuditEvent
-from boussole.web.footprint import inputs, services
+from boussole.web.footprint import forms, inputs, services
 from boussole.web.footprint.models import (
     ComputedAnswer,
     FootprintInput,
     NoAiComparison,
     NoAiScenario,
 )
+from boussole.web.grids import current_grid
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +43,12 @@ CHATBOT_DOC: dict[str, Any] = {
     "transfer": {"gb_per_year": 200},
 }
 
+#: The equipment formset's management form, as a new calculator page has it.
+ROWS = {"equipment-TOTAL_FORMS": "2", "equipment-INITIAL_FORMS": "0"}
+
 #: The same inputs, as the calculator form posts them.
 CHATBOT_FORM: dict[str, str] = {
-    "revision": "0", "equipment_rows": "2", "service_years": "5", "location": "FR",
+    "revision": "0", **ROWS, "service_years": "5", "location": "FR",
     "llm_api-requests_per_year": "60 000", "llm_api-output_tokens": "400",
     "llm_api-total_params_b": "7",
     "cpu-hours_per_year": "8760", "cpu-cpu_cores": "4", "cpu-memory_gb": "16",
@@ -211,7 +216,7 @@ def test_the_service_refuses_an_invalid_document_and_stores_nothing(case: Any,
 
 def test_an_empty_form_is_refused(client: Any, case: Any, people: Any) -> None:
     client.force_login(people["green"])
-    response = client.post(url(case), {"revision": "0", "equipment_rows": "2",
+    response = client.post(url(case), {"revision": "0", **ROWS,
                                        "location": "FR"})
     assert response.status_code == 400
     assert "Renseignez au moins un groupe" in unescape(response.content.decode())
@@ -220,7 +225,7 @@ def test_an_empty_form_is_refused(client: Any, case: Any, people: Any) -> None:
 
 def test_a_cpu_part_must_describe_its_processors(client: Any, case: Any, people: Any) -> None:
     client.force_login(people["green"])
-    response = client.post(url(case), {"revision": "0", "equipment_rows": "2",
+    response = client.post(url(case), {"revision": "0", **ROWS,
                                        "cpu-hours_per_year": "100"})
     assert response.status_code == 400
     assert "nombre de cœurs" in error_of(response.content.decode(), "f-cpu-cpu_cores")
@@ -369,11 +374,53 @@ def test_a_form_round_trips_a_document() -> None:
     document = inputs.normalise_document(estimate_from_sizing(
         use_case="summary", requests_per_month=1000, model_params_b=70, hosting="self_hosted",
         location="FR").document)
-    values = inputs.values_from_document(document)
-    built = inputs.document_from_post(values, inputs.equipment_rows_for(document))
-    assert built.errors == {}
-    assert compute_footprint(built.document).to_json()["per_year"]["kg_co2e"] == pytest.approx(
-        compute_footprint(document).to_json()["per_year"]["kg_co2e"])
+    shown = forms.Calculator(grid=current_grid(), document=document)
+    management = shown.equipment.management_form
+    posted = {field.html_name: field.value() or "" for form in shown.all_forms() for field in form}
+    posted.update({management[name].html_name: str(management[name].value())
+                   for name in ("TOTAL_FORMS", "INITIAL_FORMS")})
+    calculator = forms.Calculator(posted, grid=current_grid())
+    assert calculator.is_valid(), calculator.error_fields()
+    assert compute_footprint(calculator.document()).to_json()["per_year"]["kg_co2e"] == (
+        pytest.approx(compute_footprint(document).to_json()["per_year"]["kg_co2e"]))
+
+
+def test_question_numbers_are_read_from_the_grid(client: Any, case: Any, people: Any) -> None:
+    """The calculator names the grid's questions by identifier: renumbered, they show their
+    new numbers (the groups' legends, the computed answers they feed, each field's number)."""
+    grid = current_grid()
+    shifted = dataclasses.replace(grid, criteria=tuple(
+        dataclasses.replace(c, questions=tuple(dataclasses.replace(q, number=q.number + 100)
+                                               for q in c.questions))
+        for c in grid.criteria))
+    calculator = forms.Calculator(grid=shifted)
+    groups = {group["spec"].id: group for group in calculator.groups()}
+    assert (groups["equipements"]["questions"], groups["equipements"]["feeds"]) == (
+        "Q124 à Q126", "Q127")
+    assert groups["modele"]["feeds"] == "Q127, Q151"
+    assert groups["entrainement"]["questions"] == "Q136"
+    assert calculator.cpu["hours_per_year"].question_number == 140
+    assert calculator.equipment.forms[0]["count"].question_number == 125
+    assert calculator.service["service_years"].question_number is None
+    client.force_login(people["green"])
+    html = client.get(url(case)).content.decode()
+    assert "Fabrication des équipements — questions Q24 à Q26 (→ Q27)" in unescape(html)
+    assert "Stockage et transfert des données — questions Q52 à Q58 (→ Q59)" in unescape(html)
+    assert "le calcul donne les réponses Q27, Q45, Q51 et Q59" in html
+    assert '<span class="qnum">Q40</span>' in html
+
+
+def test_a_form_without_its_equipment_rows_count_is_refused(client: Any, case: Any,
+                                                            people: Any) -> None:
+    """The formset's management form is part of the page; a post without it is refused with
+    a French message, and nothing is stored."""
+    client.force_login(people["green"])
+    posted = {key: value for key, value in CHATBOT_FORM.items() if key not in ROWS}
+    response = client.post(url(case), posted)
+    assert response.status_code == 400
+    assert ("Le formulaire est incomplet (nombre de lignes d'équipement manquant) : rechargez "
+            "la page.") in unescape(response.content.decode())
+    assert not FootprintInput.objects.filter(case=case).exists()
 
 
 # --- Access ----------------------------------------------------------------------------------

@@ -26,6 +26,14 @@ COMPONENT_LABELS: dict[str, Promise] = {
     "equipment": _("Fabrication des équipements"),
 }
 
+def enumeration(items: list[str]) -> str:
+    """``"Q27, Q45, Q51 et Q59"``."""
+    if len(items) < 2:
+        return "".join(items)
+    return gettext("%(items)s et %(last)s") % {"items": ", ".join(items[:-1]),
+                                                "last": items[-1]}
+
+
 CHECKS: tuple[tuple[str, Promise, Promise], ...] = (
     ("pue_below_1_5", _("PUE inférieur à 1,5 (Q28)"),
      _("Inconnu quand le PUE d'au moins un bloc n'est pas indiqué (valeur par défaut).")),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from boussole.web.cases.models import Answer, Case
+from boussole.web.footprint import display
 from boussole.web.footprint.equivalents import equivalents
 from boussole.web.footprint.models import (
     ComputedAnswer,
@@ -53,6 +54,7 @@ class CriterionSummary:
     has_footprint: bool
     scenario_count: int = 0
     comparison: NoAiComparison | None = None
+    questions: str = ""  # the computed questions of the grid: "Q27, Q45, Q51 et Q59"
 
     @property
     def concluded(self) -> bool:
@@ -72,13 +74,15 @@ def criterion_summary(case: Case, number: int) -> CriterionSummary:
     footprint = FootprintInput.objects.filter(case=case).only("result").first()
     result = footprint.result if footprint is not None else {}
     grid = grid_for(case.grid_id, case.grid_version)
-    labels = {q.id: f"Q{q.number}" for c in grid.criteria for q in c.questions if q.computed}
+    computed_questions = [q for q in grid.questions if q.computed]
+    labels = {q.id: f"Q{q.number}" for q in computed_questions}
     rows = ComputedAnswer.objects.filter(case=case) if footprint is not None else []
     computed = sorted(((labels.get(r.question_id, r.question_id), r) for r in rows),
                       key=lambda pair: int(pair[0][1:]) if pair[0][1:].isdigit() else 0)
     return CriterionSummary(number=5, computed=computed, checks=result.get("checks") or {},
                             per_year_kg=(result.get("per_year") or {}).get("kg_co2e"),
-                            has_footprint=footprint is not None)
+                            has_footprint=footprint is not None,
+                            questions=display.enumeration(list(labels.values())))
 
 
 COMPONENT_LABELS = {

@@ -27,7 +27,7 @@ from boussole.web.accounts.models import User
 from boussole.web.cases.access import require_internal
 from boussole.web.cases.models import Case
 from boussole.web.cases.selectors import case_get
-from boussole.web.footprint import display, inputs, selectors, services
+from boussole.web.footprint import display, forms, inputs, selectors, services, small_forms
 from boussole.web.footprint.models import NoAiScenario
 from boussole.web.grids import grid_for
 from boussole.web.posted import STALE_FORM, posted_revision
@@ -71,54 +71,33 @@ def _datalists() -> dict[str, Any]:
     }
 
 
-def _groups(values: dict[str, str], errors: dict[str, str], equipment_rows: int,
-            answers: dict[int, Any], grid: Any) -> list[dict[str, Any]]:
-    out = []
-    for group in inputs.GROUPS:
-        rows = []
-        if group.id == "equipements":
-            rows = [inputs.bind(
-                [inputs.FieldSpec(f"equipment-{row}", spec.key, spec.label, spec.kind,
-                                  spec.unit, spec.help, spec.choices, spec.question)
-                 for spec in inputs.EQUIPMENT_FIELDS], values, errors)
-                for row in range(equipment_rows)]
-        questions = [(grid.question_by_number(n), answers.get(n)) for n in group.numbers]
-        fields = inputs.bind(group.fields, values, errors)
-        filled = any(f.value for f in fields) or any(f.value for row in rows for f in row)
-        out.append({"spec": group, "fields": fields, "rows": rows, "questions": questions,
-                    "filled": filled})
-    return out
+def _answers_by_id(case: Case) -> dict[str, Any]:
+    return {answer.item_id: answer for answer in selectors.criterion_answers(case, 5).values()}
 
 
 def _calculator_context(case: Case, abilities: Abilities, *,
-                        values: dict[str, str] | None = None,
-                        errors: dict[str, str] | None = None, general: list[str] | None = None,
-                        overrides: dict[str, dict[str, Any]] | None = None,
-                        equipment_rows: int | None = None) -> dict[str, Any]:
+                        calculator: forms.Calculator | None = None,
+                        overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     grid = grid_for(case.grid_id, case.grid_version)
     footprint = selectors.footprint_get(case)
-    answers = selectors.criterion_answers(case, 5)
-    plain = {number: answer.value for number, answer in answers.items()}
+    answers = _answers_by_id(case)
     prefilled = False
-    if values is None:
+    if calculator is None:
         if footprint is not None:
             document = inputs.normalise_document(footprint.document)
         else:
-            document = inputs.document_from_answers(plain)
+            document = inputs.document_from_answers(
+                {item_id: answer.value for item_id, answer in answers.items()})
             prefilled = bool(document)
-        values = inputs.values_from_document(document)
-        equipment_rows = inputs.equipment_rows_for(document)
-    rows = equipment_rows or inputs.BLANK_EQUIPMENT_ROWS
-    groups = _groups(values, errors or {}, rows, answers, grid)
-    error_list = [f for group in groups
-                  for f in [*group["fields"], *(f for row in group["rows"] for f in row)]
-                  if f.error]
+        calculator = forms.Calculator(grid=grid, document=document)
+    computed_labels = list(services.computed_questions(case))
     context: dict[str, Any] = {
         "case": case, "grid": grid, "criterion": grid.criterion(5), "abilities": abilities,
         "can_edit": can_edit_footprint(abilities), "can_override": can_override(abilities),
-        "footprint": footprint, "groups": groups, "error_list": error_list,
-        "equipment_rows": rows, "errors": errors or {}, "general_errors": general or [],
-        "prefilled": prefilled, **_datalists(),
+        "footprint": footprint, "groups": calculator.groups(), "answers": answers,
+        "error_list": calculator.error_fields(), "general_errors": calculator.general,
+        "management": calculator.equipment.management_form, "prefilled": prefilled,
+        "computed_labels": display.enumeration(computed_labels), **_datalists(),
     }
     if footprint is not None:
         result = footprint.result
@@ -139,6 +118,12 @@ def _calculator_context(case: Case, abilities: Abilities, *,
     return context
 
 
+def _calculator_page(request: HttpRequest, case: Case, abilities: Abilities,
+                     calculator: forms.Calculator, status: int) -> HttpResponse:
+    return render(request, "footprint/calculator.html",
+                  _calculator_context(case, abilities, calculator=calculator), status=status)
+
+
 @login_required
 def calculator(request: HttpRequest, pk: int) -> HttpResponse:
     user, case, abilities = _case(request, pk)
@@ -147,45 +132,35 @@ def calculator(request: HttpRequest, pk: int) -> HttpResponse:
                       _calculator_context(case, abilities))
     if not can_edit_footprint(abilities):
         raise PermissionDenied(_("Vous ne pouvez pas modifier l'empreinte de ce dossier."))
-    rows = inputs.equipment_rows_posted(request.POST)
-    built = inputs.document_from_post(request.POST, rows)
-    values = {key: str(value) for key, value in request.POST.items()}
-    names = {spec.name for spec in inputs.all_fields(rows)}
-    errors = dict(built.errors)
-    general: list[str] = []
-    if posted_revision(request) is None:
-        general.append(str(STALE_FORM))
-    if not set(built.document) & set(inputs.COMPONENT_KEYS) and not errors:
-        general.append(_("Renseignez au moins un groupe : équipements, modèle, calculs, "
-                         "stockage et transfert, ou entraînement."))
+    grid = grid_for(case.grid_id, case.grid_version)
+    form = forms.Calculator(request.POST, grid=grid)
+    valid = form.is_valid()
+    document = form.document()
+    revision = posted_revision(request)
+    if revision is None:
+        form.general.append(str(STALE_FORM))
+    if valid and not set(document) & set(forms.COMPONENT_KEYS):
+        form.general.append(_("Renseignez au moins un groupe : équipements, modèle, calculs, "
+                              "stockage et transfert, ou entraînement."))
     try:
-        compute_footprint(built.document)
+        compute_footprint(document)
     except InvalidDocument as exc:
-        core_errors, general = inputs.field_errors(exc.problems, built, names)
-        for name, message in core_errors.items():
-            errors.setdefault(name, message)  # the form's own message comes first
-    if not errors and not general:
-        try:
-            services.footprint_compute(case=case, user=user, document=built.document,
-                                       expected_revision=posted_revision(request))
-        except InvalidDocument as exc:  # pragma: no cover — validated just above
-            errors, general = inputs.field_errors(exc.problems, built, names)
-        except services.FootprintConflict as exc:
-            general = [str(exc)]
-            response = render(request, "footprint/calculator.html", _calculator_context(
-                case, abilities, values=values, general=general,
-                equipment_rows=rows))
-            response.status_code = 409
-            return response
-        else:
-            messages.success(request, _("Empreinte calculée ; les réponses Q27, Q45, Q51 et "
-                                        "Q59 de la grille sont à jour."))
-            return redirect(reverse("footprint:calculator", args=[case.pk]) + "#resultats")
-    response = render(request, "footprint/calculator.html", _calculator_context(
-        case, abilities, values=values, errors=errors, general=general,
-        equipment_rows=rows))
-    response.status_code = 400
-    return response
+        form.add_problems(exc.problems)  # the form's own message comes first
+    if form.has_errors():
+        return _calculator_page(request, case, abilities, form, 400)
+    try:
+        services.footprint_compute(case=case, user=user, document=document,
+                                   expected_revision=revision)
+    except InvalidDocument as exc:  # pragma: no cover — validated just above
+        form.add_problems(exc.problems)
+        return _calculator_page(request, case, abilities, form, 400)
+    except services.FootprintConflict as exc:
+        form.general.append(str(exc))
+        return _calculator_page(request, case, abilities, form, 409)
+    messages.success(request, _("Empreinte calculée ; les réponses %(questions)s de la grille "
+                                "sont à jour.") % {
+        "questions": display.enumeration(list(services.computed_questions(case)))})
+    return redirect(reverse("footprint:calculator", args=[case.pk]) + "#resultats")
 
 
 @login_required
@@ -221,26 +196,24 @@ def override(request: HttpRequest, pk: int, question_id: str) -> HttpResponse:
 @login_required
 def estimate(request: HttpRequest, pk: int) -> HttpResponse:
     user, case, abilities = _case(request, pk)
-    answers = {n: a.value for n, a in selectors.criterion_answers(case, 5).items()}
-    values: dict[str, str] = inputs.sizing_initial(answers)
-    errors: dict[str, str] = {}
+    answers = {item_id: a.value for item_id, a in _answers_by_id(case).items()}
+    form = small_forms.SizingForm(initial=inputs.sizing_initial(answers))
+    general: list[str] = []
     sizing = None
     preview = None
     status = 200
     if request.method == "POST":
         if not can_edit_footprint(abilities):
             raise PermissionDenied(_("Vous ne pouvez pas modifier l'empreinte de ce dossier."))
-        values = {key: str(value) for key, value in request.POST.items()}
-        params, errors = inputs.sizing_params(request.POST)
+        form = small_forms.SizingForm(request.POST)
+        valid = form.is_valid()
         try:
             # Missing figures get a placeholder, so that every other problem shows at once.
-            estimated = estimate_from_sizing(**{**inputs.SIZING_PLACEHOLDERS, **params})
+            estimated = estimate_from_sizing(**{**form.PLACEHOLDERS, **form.params()})
         except InvalidDocument as exc:
-            for problem in exc.problems:
-                name = str(problem.path[0]) if problem.path else ""
-                errors.setdefault(name, inputs.humanise(problem.message))
+            general = form.add_problems(exc.problems)
         else:
-            sizing = None if errors else estimated
+            sizing = estimated if valid else None
         if sizing is not None and request.POST.get("action") == "use":
             footprint = selectors.footprint_get(case)
             try:
@@ -249,22 +222,20 @@ def estimate(request: HttpRequest, pk: int) -> HttpResponse:
                     document=inputs.normalise_document(sizing.document),
                     expected_revision=footprint.revision if footprint else 0)
             except (InvalidDocument, services.FootprintConflict) as exc:
-                errors[""] = str(exc)
+                general.append(str(exc))
             else:
                 messages.success(request, _("Estimation reprise dans le calculateur ; "
                                             "vérifiez et complétez les données."))
                 return redirect(reverse("footprint:calculator", args=[case.pk]) + "#resultats")
         if sizing is not None:
             preview = compute_footprint(sizing.document).to_json()
-        status = 400 if errors else 200
+        status = 400 if form.errors or general else 200
     grid = grid_for(case.grid_id, case.grid_version)
-    general_error = errors.pop("", "")
     response = render(request, "footprint/estimate.html", {
         "case": case, "grid": grid, "abilities": abilities,
-        "can_edit": can_edit_footprint(abilities),
-        "fields": inputs.bind(inputs.SIZING_FIELDS, values, errors),
-        "optional": inputs.bind(inputs.SIZING_OPTIONAL, values, errors),
-        "errors": errors, "general_error": general_error, "sizing": sizing,
+        "can_edit": can_edit_footprint(abilities), "form": form,
+        "fields": form.essential(), "optional": form.optional(),
+        "error_list": form.error_fields(), "general_errors": general, "sizing": sizing,
         "preview": preview,
         "footprint": selectors.footprint_get(case), **_datalists(),
         "chart": display.breakdown_chart(preview) if preview else None,
@@ -286,16 +257,18 @@ COMPARISON_LINES: tuple[tuple[str, Promise], ...] = (
 
 def _scenario_form(scenario: NoAiScenario | None, prefix: str, *,
                    values: dict[str, str] | None = None,
-                   errors: dict[str, str] | None = None) -> dict[str, Any]:
+                   errors: dict[str, str] | None = None,
+                   footprint: small_forms.ScenarioFootprintForm | None = None) -> dict[str, Any]:
     if values is None:
         values = {"title": scenario.title if scenario else ""}
         for name, _label in COMPARISON_LINES:
             values[name] = getattr(scenario, name) if scenario else ""
-        values.update(inputs.scenario_values(scenario.footprint_document if scenario else None))
+    if footprint is None:
+        footprint = small_forms.ScenarioFootprintForm(key=prefix, initial=(
+            small_forms.ScenarioFootprintForm.initial_from(scenario.footprint_document)
+            if scenario else {}))
     return {"scenario": scenario, "prefix": prefix, "values": values, "errors": errors or {},
-            "footprint_fields": inputs.bind(inputs.SCENARIO_FIELDS, values, errors or {},
-                                            id_prefix=f"{prefix}-"),
-            "open": bool(errors)}
+            "footprint": footprint, "open": bool(errors or footprint.errors)}
 
 
 def _alternative_context(case: Case, abilities: Abilities, *,
@@ -366,21 +339,21 @@ def scenario_save(request: HttpRequest, pk: int, scenario_id: int | None = None
     values = {k: str(v) for k, v in request.POST.items()}
     footprint = selectors.footprint_get(case)
     years = footprint.result.get("service_years") if footprint else None
-    built = inputs.scenario_document(request.POST, years)
-    if built.errors:
+    form = small_forms.ScenarioFootprintForm(request.POST, key=key)
+    if not form.is_valid():
         return _reject(request, case, abilities, key,
-                       _scenario_form(scenario, key, values=values, errors=built.errors))
+                       _scenario_form(scenario, key, values=values, footprint=form))
     try:
         services.scenario_save(case=case, user=user, values=request.POST, scenario=scenario,
-                               footprint_document=built.document or None)
+                               footprint_document=form.document(years) or None)
     except services.Rejected as exc:
-        names = {spec.name for spec in inputs.SCENARIO_FIELDS}
-        errors, general = inputs.field_errors(exc.problems, built, names)
-        errors.update(exc.errors)
+        errors = dict(exc.errors)
+        general = form.add_problems(exc.problems)
         if general:
             errors["fp-general"] = " ".join(general)
         return _reject(request, case, abilities, key,
-                       _scenario_form(scenario, key, values=values, errors=errors))
+                       _scenario_form(scenario, key, values=values, errors=errors,
+                                      footprint=form))
     messages.success(request, _("Scénario sans IA enregistré."))
     return redirect(reverse("footprint:alternative", args=[case.pk]) + "#comparaison")
 
