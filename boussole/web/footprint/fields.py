@@ -8,6 +8,7 @@ error, and the grid question it answers shows its number, read from the case's g
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
@@ -16,13 +17,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from boussole.core.errors import Problem, format_path
 from boussole.core.grid import Grid
-from boussole.web.footprint.inputs import format_number, parse_number
+from boussole.web.footprint.inputs import format_number, humanise, parse_number
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 JSON = dict[str, Any]
+DocPath = tuple[str | int, ...]
 Choices = tuple[tuple[str, Promise | str], ...]
 
 PROVIDER_CHOICES: Choices = (
@@ -194,3 +197,21 @@ class FootprintForm(forms.Form):
 
     def error_fields(self) -> list[forms.BoundField]:
         return [field for field in self if field.errors]
+
+
+def place_problems(problems: Iterable[Problem], forms_: Iterable[FootprintForm],
+                   locate: Callable[[DocPath], tuple[FootprintForm, str] | None]) -> list[str]:
+    """The core's problems (paths in the document), each added to the field ``locate`` finds
+    for it unless the form already refused that field (its own message comes first); the
+    others returned as general messages."""
+    refused = {(id(form), field.name) for form in forms_ for field in form.error_fields()}
+    general = []
+    for problem in problems:
+        message = humanise(problem.message)
+        target = locate(problem.path)
+        if target is None:
+            general.append(f"{format_path(problem.path)} : {message}" if problem.path
+                           else message)
+        elif (id(target[0]), target[1]) not in refused:
+            target[0].add_error(target[1], message)
+    return general

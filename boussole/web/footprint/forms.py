@@ -23,7 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from boussole.core.errors import Problem, format_path
+from boussole.core.errors import Problem
 from boussole.core.footprint import data
 from boussole.core.grid import Grid
 from boussole.web.footprint.fields import (
@@ -34,15 +34,15 @@ from boussole.web.footprint.fields import (
     PROVIDER_CHOICES,
     ChoiceField,
     Choices,
+    DocPath,
     FootprintForm,
     NumberField,
     PercentField,
     TextField,
     empty,
+    place_problems,
 )
-from boussole.web.footprint.inputs import BLOCK_LABELS, GPU_KEYS, humanise
-
-DocPath = tuple[str | int, ...]
+from boussole.web.footprint.inputs import BLOCK_LABELS, GPU_KEYS
 
 FACTOR_SET_CHOICES: Choices = (
     ("", _("Green Algorithms v3.0 (par défaut)")),
@@ -406,17 +406,9 @@ class Calculator:
                 self._origins[(*path, index, key)] = (form, key)
 
     def add_problems(self, problems: Iterable[Problem]) -> None:
-        """The core's problems, each on the field it came from unless that field already has
-        the form's own message; the others as general messages."""
-        refused = {(id(form), field.name) for form in self.all_forms()
-                   for field in form.error_fields()}
-        for problem in problems:
-            message = humanise(problem.message)
-            target = self._field_for(problem.path)
-            if target is None:
-                self.general.append(f"{format_path(problem.path)} : {message}")
-            elif (id(target[0]), target[1]) not in refused:
-                target[0].add_error(target[1], message)
+        """The core's problems, each on the field it came from; the others as general
+        messages."""
+        self.general += place_problems(problems, self.all_forms(), self._field_for)
 
     def _field_for(self, path: DocPath) -> tuple[FootprintForm, str] | None:
         if path in self._origins:

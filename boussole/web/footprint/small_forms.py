@@ -9,26 +9,24 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from boussole.core.errors import Problem, format_path
+from boussole.core.errors import Problem
 from boussole.web.footprint.fields import (
     JSON,
     LOCATIONS,
     PROVIDER_CHOICES,
     ChoiceField,
     Choices,
+    DocPath,
     FootprintForm,
     NumberField,
     TextField,
+    place_problems,
 )
 from boussole.web.footprint.inputs import (
     DEFAULT_SERVER_CORES,
     DESKTOP_PROFILE,
     SERVER_PROFILE,
-    humanise,
 )
-
-DocPath = tuple[str | int, ...]
-
 
 # --- The sizing help ------------------------------------------------------------------------
 
@@ -81,17 +79,9 @@ class SizingForm(FootprintForm):
         return {"location": "FR", **self.block()}
 
     def add_problems(self, problems: Iterable[Problem]) -> list[str]:
-        """The core's problems on their field; the others returned as general messages."""
-        general = []
-        for problem in problems:
-            name = str(problem.path[0]) if problem.path else ""
-            message = humanise(problem.message)
-            if name in self.fields:
-                if not self.has_error(name):
-                    self.add_error(name, message)
-            else:
-                general.append(message)
-        return general
+        """The core's problems on their field (named by the path); the others returned."""
+        return place_problems(problems, [self], lambda path: (
+            (self, str(path[0])) if path and str(path[0]) in self.fields else None))
 
 
 # --- The footprint of a scenario without AI (criterion 7) -----------------------------------
@@ -166,13 +156,6 @@ class ScenarioFootprintForm(FootprintForm):
         return doc
 
     def add_problems(self, problems: Iterable[Problem]) -> list[str]:
-        """The core's problems on their field; the others returned as general messages."""
-        general = []
-        for problem in problems:
-            message = humanise(problem.message)
-            name = self._origins.get(problem.path)
-            if name is None:
-                general.append(f"{format_path(problem.path)} : {message}")
-            else:
-                self.add_error(name, message)
-        return general
+        """The core's problems on the field they came from; the others returned."""
+        return place_problems(problems, [self], lambda path: (
+            (self, self._origins[path]) if path in self._origins else None))
