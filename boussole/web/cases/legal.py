@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 
 from boussole.core import limits, workflow
+from boussole.core.errors import Refusal
 from boussole.core.rules import Evaluation, Level, evaluate
 from boussole.web.accounts.models import User
 from boussole.web.cases.audit import audit_record
@@ -40,12 +41,12 @@ QUESTION_TITLES = {
 }
 
 
-class NotReceivable(Exception):
+class NotReceivable(Refusal):
     """A red line (active, or not lifted because blocking facts are unknown) forbids a
     favourable path (no override)."""
 
     def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or workflow.RedLine(active=True).problem())
+        super().__init__(message or workflow.RedLine(active=True).problem() or "")
 
 
 def case_facts(case: Case) -> dict[str, Any]:
@@ -168,23 +169,23 @@ def legal_retain(*, case: Case, user: User, retained_level: str, rationale: str 
                  ) -> LegalAssessment:
     """Record the level the lawyers retain; a level other than the proposal needs a reason."""
     if retained_level not in {level.name for level in RETAINABLE}:
-        raise ValueError("Niveau inconnu.")
+        raise Refusal("Niveau inconnu.")
     evaluation = case_evaluation(case)
     proposed = evaluation.niveau_indicatif.name
     rationale = rationale.strip()
     problems = limits.texts_problems(rationale=rationale, measures=measures.strip(),
                                      owner=owner.strip())
     if problems:
-        raise ValueError(" ".join(problems))
+        raise Refusal(" ".join(problems))
     if retained_level != proposed and not rationale:
-        raise ValueError("Le niveau retenu diffère du niveau proposé par les règles : "
+        raise Refusal("Le niveau retenu diffère du niveau proposé par les règles : "
                          "motivez ce choix.")
     if proposed in BLOCKING and retained_level not in BLOCKING:
-        raise ValueError("Une ligne rouge de la doctrine est active : elle ne peut pas être "
+        raise Refusal("Une ligne rouge de la doctrine est active : elle ne peut pas être "
                          "écartée par le niveau retenu.")
     if evaluation.niveau_potentiel.name in BLOCKING and retained_level not in BLOCKING:
         standing = workflow.red_line_from(evaluation)
-        raise ValueError((standing.problem(fact_names(case)) or "") + " Le niveau retenu ne "
+        raise Refusal((standing.problem(fact_names(case)) or "") + " Le niveau retenu ne "
                          "peut pas l'écarter : renseignez d'abord ces faits.")
     assessment = LegalAssessment.objects.create(
         case=case, proposed_level=proposed, potential_level=evaluation.niveau_potentiel.name,

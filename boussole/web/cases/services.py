@@ -9,7 +9,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from boussole.core import cases as rules
 from boussole.core import limits, workflow
+from boussole.core.errors import Conflict, Refusal
 from boussole.core.evidence import content_matches
 from boussole.core.grid import AnswerInvalid, validate_value
 from boussole.core.workflow import CLOSED_STATES, FROZEN_STATES
@@ -32,23 +34,21 @@ from boussole.web.cases.models import (
 from boussole.web.grids import current_grid, grid_for
 
 
-class AnswerConflict(Exception):
+class AnswerConflict(Conflict):
     """Someone else saved this answer since it was read: nothing was overwritten."""
 
     def __init__(self, current: Answer) -> None:
-        self.current = current
-        super().__init__("Cette réponse a été modifiée entre-temps par une autre personne.")
+        super().__init__("Cette réponse a été modifiée entre-temps par une autre personne.",
+                         current)
+        self.current: Answer = current
 
 
 def _next_reference(organisation: Organisation) -> str:
     """The next free reference of the year (imported cases may have taken some numbers)."""
-    prefix = f"{timezone.localdate().year}-"
-    taken = set(Case.objects.filter(organisation=organisation, reference__startswith=prefix)
+    year = timezone.localdate().year
+    taken = set(Case.objects.filter(organisation=organisation, reference__startswith=f"{year}-")
                 .values_list("reference", flat=True))
-    number = len(taken) + 1
-    while f"{prefix}{number:03d}" in taken:
-        number += 1
-    return f"{prefix}{number:03d}"
+    return rules.next_reference(year, taken)
 
 
 @transaction.atomic
@@ -59,7 +59,7 @@ def case_create(*, organisation: Organisation, user: User, title: str, service: 
     problems = limits.texts_problems(title=title.strip(), service=service.strip(),
                                      purpose=purpose.strip(), vendor=vendor.strip())
     if problems:
-        raise ValueError(" ".join(problems))
+        raise Refusal(" ".join(problems))
     grid = current_grid(grid_id) if grid_id else current_grid()
     case = Case.objects.create(
         organisation=organisation, reference=_next_reference(organisation), title=title.strip(),
@@ -83,26 +83,21 @@ def answer_record(*, case: Case, user: User, item_id: str, value: Any, justifica
         raise AnswerInvalid("Le dossier est figé à cette étape : rouvrez l'instruction pour "
                             "modifier une réponse (une nouvelle version sera créée).")
     grid = grid_for(case.grid_id, case.grid_version)
-    if grid.has_question(item_id):
-        item: Any = grid.question(item_id)
-        kind = Answer.Kind.QUESTION
-    elif grid.has_fact(item_id):
-        item = grid.fact(item_id)
-        kind = Answer.Kind.FACT
-    else:
-        raise AnswerInvalid(f"« {item_id} » n'est pas une question de la grille {grid.key}.")
-    normalised = validate_value(item, value)
-    justification = justification.strip()
-    problem = limits.text_problem("justification", justification)
+    problem = rules.item_problem(grid, item_id)
     if problem:
         raise AnswerInvalid(problem)
-    if getattr(item, "computed", False) and normalised != "nsp" and not justification:
-        raise AnswerInvalid("Une valeur saisie à la place du calcul doit être justifiée.")
+    item = grid.item(item_id)
+    kind = Answer.Kind.QUESTION if grid.has_question(item_id) else Answer.Kind.FACT
+    normalised = validate_value(item, value)
+    justification = justification.strip()
+    problem = rules.justification_problem(item, normalised, justification)
+    if problem:
+        raise AnswerInvalid(problem)
     current = Answer.objects.select_for_update().filter(case=case, item_id=item_id).first()
-    current_revision = current.revision if current else 0
-    if expected_revision is not None and expected_revision != current_revision:
-        if current is None:
-            raise AnswerInvalid("Cette réponse a été supprimée entre-temps : rechargez la page.")
+    conflict = rules.revision_problem(expected_revision, current.revision if current else None)
+    if conflict == "deleted":
+        raise AnswerInvalid("Cette réponse a été supprimée entre-temps : rechargez la page.")
+    if conflict and current is not None:
         raise AnswerConflict(current)
     before = ({"value": current.value, "justification": current.justification}
               if current else None)
@@ -131,7 +126,7 @@ def answer_record(*, case: Case, user: User, item_id: str, value: Any, justifica
 def case_move(*, case: Case, user: User | None, state: str, note: str = "") -> Case:
     """Record a change of stage (the workflow's guards and roles sit in front of this)."""
     if state not in State.values:
-        raise ValueError(f"étape inconnue : {state}")
+        raise Refusal(f"étape inconnue : {state}")
     before = case.state
     case.state = state
     case.save(update_fields=["state", "updated_at"])
@@ -156,11 +151,11 @@ def case_update(*, case: Case, user: User, **changes: str) -> Case:
     after: dict[str, Any] = {}
     for name, value in changes.items():
         if name not in DESCRIPTION_FIELDS:
-            raise ValueError(f"champ non modifiable : {name}")
+            raise Refusal(f"champ non modifiable : {name}")
         value = value.strip()
         problem = limits.text_problem(name, value)
         if problem:
-            raise ValueError(problem)
+            raise Refusal(problem)
         if getattr(case, name) != value:
             before[name], after[name] = getattr(case, name), value
             setattr(case, name, value)
@@ -174,9 +169,9 @@ def case_update(*, case: Case, user: User, **changes: str) -> Case:
 def assignment_add(*, case: Case, user: User, criterion: int, referent: User) -> Assignment:
     require_assignment(user, case, criterion, referent)  # PermissionDenied (core rule)
     if referent.organisation_id != case.organisation_id:
-        raise ValueError("Cette personne n'appartient pas à l'organisation du dossier.")
+        raise Refusal("Cette personne n'appartient pas à l'organisation du dossier.")
     if referent.role not in ("referent", "porteur"):
-        raise ValueError("Seuls les référents et les porteurs de projet peuvent être désignés.")
+        raise Refusal("Seuls les référents et les porteurs de projet peuvent être désignés.")
     assignment, created = Assignment.objects.get_or_create(
         case=case, criterion=criterion, user=referent, defaults={"assigned_by": user})
     if created:
@@ -200,13 +195,13 @@ def comment_add(*, case: Case, user: User, body: str, item_id: str = "",
                 criterion: int | None = None, parent: Comment | None = None) -> Comment:
     body = body.strip()
     if not body:
-        raise ValueError("Le commentaire est vide.")
+        raise Refusal("Le commentaire est vide.")
     problem = limits.text_problem("comment", body)
     if problem:
-        raise ValueError(problem)
+        raise Refusal(problem)
     if parent is not None:
         if parent.case_id != case.pk:
-            raise ValueError("Réponse à un commentaire d'un autre dossier.")
+            raise Refusal("Réponse à un commentaire d'un autre dossier.")
         item_id, criterion = parent.item_id, parent.criterion
         parent = parent.parent or parent  # threads are one level deep
     comment = Comment.objects.create(case=case, author=user, body=body, item_id=item_id,
@@ -232,7 +227,7 @@ def comment_resolve(*, case: Case, user: User, comment: Comment, resolved: bool 
     return thread
 
 
-class EvidenceRejected(ValueError):
+class EvidenceRejected(Refusal):
     """The file was refused (size or type); the message is in French."""
 
 
@@ -275,37 +270,34 @@ def evidence_add(*, case: Case, user: User, upload: Any, item_id: str = "",
     return evidence
 
 
-class OpinionConflict(Exception):
+class OpinionConflict(Conflict):
     def __init__(self, current: Opinion) -> None:
-        self.current = current
-        super().__init__("Cet avis a été modifié entre-temps par une autre personne.")
+        super().__init__("Cet avis a été modifié entre-temps par une autre personne.", current)
+        self.current: Opinion = current
 
 
 @case_write
 def opinion_give(*, case: Case, user: User, criterion: int, verdict: str,
                  recommendations: str = "", expected_revision: int | None = None) -> Opinion:
     if verdict not in Verdict.values:
-        raise ValueError("Avis inconnu : choisissez favorable, favorable avec réserves ou "
+        raise Refusal("Avis inconnu : choisissez favorable, favorable avec réserves ou "
                          "défavorable.")
     if case.state in FROZEN_STATES or case.state in CLOSED_STATES:
-        raise ValueError("Le dossier est figé à cette étape : les avis ne peuvent plus changer.")
+        raise Refusal("Le dossier est figé à cette étape : les avis ne peuvent plus changer.")
     if criterion in workflow.RED_LINE_CRITERIA:
         problem = workflow.can_give_opinion(criterion, verdict, red_line_standing(case),
                                             fact_names(case))
         if problem:
-            raise ValueError(problem)
+            raise Refusal(problem)
     recommendations = recommendations.strip()
-    problem = limits.text_problem("recommendations", recommendations)
+    problem = rules.opinion_problem(verdict, recommendations)
     if problem:
-        raise ValueError(problem)
-    if verdict != Verdict.FAVORABLE and not recommendations:
-        raise ValueError("Un avis avec réserves ou défavorable doit être motivé par des "
-                         "recommandations.")
+        raise Refusal(problem)
     current = Opinion.objects.select_for_update().filter(case=case, criterion=criterion).first()
-    if expected_revision is not None and expected_revision != (current.revision if current
-                                                                else 0):
-        if current is None:
-            raise ValueError("Cet avis a été supprimé entre-temps : rechargez la page.")
+    conflict = rules.revision_problem(expected_revision, current.revision if current else None)
+    if conflict == "deleted":
+        raise Refusal("Cet avis a été supprimé entre-temps : rechargez la page.")
+    if conflict and current is not None:
         raise OpinionConflict(current)
     before = ({"verdict": current.verdict, "recommendations": current.recommendations}
               if current else None)

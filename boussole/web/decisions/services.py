@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from boussole.core import cases as rules
 from boussole.core import limits, workflow
+from boussole.core.errors import Refusal
 from boussole.web.accounts.models import Role, User
 from boussole.web.cases.access import is_lead
 from boussole.web.cases.audit import audit_record
@@ -36,12 +37,12 @@ from boussole.web.decisions.models import (
 )
 
 
-class WorkflowRefused(Exception):
+class WorkflowRefused(Refusal):
     """The move or record is not allowed now; ``problems`` say why, in French."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__(" ".join(problems))
+        super().__init__(problems)
 
 
 def current_version(case: Case) -> FileVersion | None:

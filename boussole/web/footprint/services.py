@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boussole.core import cases as rules
-from boussole.core.errors import InvalidDocument, Problem
+from boussole.core.errors import Conflict, InvalidDocument, Problem, Refusal
 from boussole.core.footprint import compute_footprint
 from boussole.core.grid import AnswerInvalid, validate_value
 from boussole.web.accounts.models import User
@@ -45,16 +45,17 @@ COMPARISON_ITEM = "comparaison_sans_ia"
 MAX_TEXT = 5000
 
 
-class FootprintConflict(Exception):
+class FootprintConflict(Conflict):
     """The footprint was recomputed by someone else since it was read: nothing was stored."""
 
     def __init__(self, current: FootprintInput | None) -> None:
-        self.current = current
-        super().__init__(_("Les données du calculateur ont été modifiées entre-temps par une "
-                           "autre personne : rechargez la page avant de les enregistrer."))
+        super().__init__(str(_("Les données du calculateur ont été modifiées entre-temps par "
+                               "une autre personne : rechargez la page avant de les "
+                               "enregistrer.")), current)
+        self.current: FootprintInput | None = current
 
 
-class Rejected(ValueError):
+class Rejected(Refusal):
     """Invalid input: French messages by field (``errors``) and, for a footprint document, the
     core's problems (``problems``). Nothing was stored."""
 
@@ -288,7 +289,7 @@ def scenario_save(*, case: Case, user: User, values: Mapping[str, str],
     of :data:`SCENARIO_TEXTS`; ``footprint_document``: an optional calculator input, computed
     with the same calculator. Raises :class:`Rejected`."""
     if scenario is not None and scenario.case_id != case.pk:
-        raise ValueError(_("Ce scénario appartient à un autre dossier."))
+        raise Refusal(_("Ce scénario appartient à un autre dossier."))
     errors: dict[str, str] = {}
     title = str(values.get("title", "") or "").strip()
     if not title:
@@ -327,7 +328,7 @@ def scenario_save(*, case: Case, user: User, values: Mapping[str, str],
 @case_write
 def scenario_delete(*, case: Case, user: User, scenario: NoAiScenario) -> None:
     if scenario.case_id != case.pk:
-        raise ValueError(_("Ce scénario appartient à un autre dossier."))
+        raise Refusal(_("Ce scénario appartient à un autre dossier."))
     audit_record(case=case, user=user, action="no_ai_scenario_deleted", item_id=COMPARISON_ITEM,
                  before={"scenario": scenario.pk, **_scenario_state(scenario)})
     scenario.delete()

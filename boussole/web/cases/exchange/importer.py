@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from boussole.core import cases as rules
 from boussole.core import workflow
 from boussole.core.errors import InvalidDocument, Problem
 from boussole.web.accounts.models import Organisation, User
@@ -34,13 +35,7 @@ from boussole.web.cases.models import (
 def _free_reference(organisation: Organisation, wanted: str) -> str:
     taken = set(Case.objects.filter(organisation=organisation)
                 .values_list("reference", flat=True))
-    if wanted not in taken:
-        return wanted
-    prefix = f"{timezone.localdate().year}-"
-    number = sum(1 for reference in taken if reference.startswith(prefix)) + 1
-    while f"{prefix}{number:03d}" in taken:
-        number += 1
-    return f"{prefix}{number:03d}"
+    return rules.next_reference(timezone.localdate().year, taken, wanted)
 
 
 def _usernames(plan: Plan) -> set[str]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
+from boussole.core import cases as rules
 from boussole.core.documents import describe_type
 from boussole.core.errors import InvalidDocument, Problem
 from boussole.core.evidence import content_matches
@@ -53,6 +54,11 @@ TOP_KEYS = {"format": True, "exported_at": True, "source": False, "grid": True, 
 CASE_KEYS = {"reference": True, "title": True, "service": True, "purpose": True, "vendor": True,
              "state": True, "created_at": True, "updated_at": True, "lead": True,
              "created_by": True, "vendor_account": False}
+def _sentence(message: str) -> str:
+    """A core message as the continuation of a located problem ("path : message")."""
+    return message[:1].lower() + message[1:]
+
+
 ANSWER_KEYS = {"item_id": True, "kind": True, "value": True, "justification": True,
                "grid_version": True, "revision": True, "answered_by": True, "updated_at": True}
 ASSIGNMENT_KEYS = {"criterion": True, "user": True, "assigned_by": True, "created_at": True}
@@ -158,10 +164,10 @@ class _Validator:
                 except AnswerInvalid as exc:
                     r.add((*path, "value"), f"réponse invalide pour « {item_id} » : {exc}")
                 else:
-                    if (getattr(item, "computed", False) and value != "nsp"
-                            and justification is not None and not justification.strip()):
-                        r.add((*path, "justification"),
-                              "une valeur saisie à la place du calcul doit être justifiée.")
+                    problem = (None if justification is None else
+                               rules.justification_problem(item, value, justification))
+                    if problem:
+                        r.add((*path, "justification"), _sentence(problem))
             out.append({
                 "item_id": item_id, "kind": expected if item else kind, "value": value,
                 "justification": (justification or "").strip(),
@@ -337,10 +343,10 @@ class _Validator:
                                           f"{', '.join(Verdict.values)}.")
             recommendations = r.text(block, path, "recommendations",
                                      max_length=LIMITS["recommendations"])
-            if (verdict in Verdict.values and verdict != Verdict.FAVORABLE
-                    and recommendations is not None and not recommendations.strip()):
-                r.add((*path, "recommendations"), "un avis avec réserves ou défavorable doit "
-                                                  "être motivé par des recommandations.")
+            problem = (rules.opinion_problem(verdict, recommendations)
+                       if verdict in Verdict.values and recommendations is not None else None)
+            if problem:
+                r.add((*path, "recommendations"), _sentence(problem))
             out.append({"criterion": criterion, "verdict": verdict,
                         "recommendations": (recommendations or "").strip(),
                         "author": r.person(block, path, "author"),
