@@ -65,6 +65,10 @@ class Refusal(ValueError):
         super().__init__(" ".join(self.messages))
 
 
+class Forbidden(Refusal):
+    """The person's role or place in the case does not allow the change (HTTP 403)."""
+
+
 class Conflict(Refusal):
     """Someone else changed the record since it was read: nothing was overwritten; ``current``
     is the record as it is now stored, for the conflict view."""

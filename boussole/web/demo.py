@@ -274,14 +274,16 @@ def _advance(case: Case, target: str, people: dict[str, User]) -> None:
     pilot = people["numerique"]
     for stage in stages:
         if stage == "en_instruction":
-            workflow_services.transition_apply(case=case, user=people["porteur"],
-                                               code="lancer_instruction")
+            if case.state == "brouillon":
+                workflow_services.transition_apply(case=case, user=people["porteur"],
+                                                   code="lancer_instruction")
         elif stage == "avis_groupe":
             given = set(case.opinions.values_list("criterion", flat=True))
             for criterion in grid.criteria:
                 if criterion.number not in given:
                     services.opinion_give(
-                        case=case, user=_author_for(criterion.referents, people),
+                        case=case, user=_author_for(criterion.referents, people,
+                                                    opinion=True),
                         criterion=criterion.number,
                         verdict="defavorable" if refused else "favorable",
                         recommendations="Irrecevable en l'état : ligne rouge de la doctrine."
@@ -389,10 +391,13 @@ def _create_demo() -> str:
                                   (6, "numerique"), (6, "donnees"), (7, "numerique")):
                 services.assignment_add(case=case, user=people["numerique"], criterion=number,
                                         referent=people[login])
+        if demo.state != "brouillon":  # opinions are given during the instruction
+            workflow_services.transition_apply(case=case, user=people["porteur"],
+                                               code="lancer_instruction")
         for number, (verdict, text) in demo.opinions.items():
             services.opinion_give(case=case, user=_author_for(
-                grid.criterion(number).referents, people), criterion=number, verdict=verdict,
-                recommendations=text)
+                grid.criterion(number).referents, people, opinion=True), criterion=number,
+                verdict=verdict, recommendations=text)
         if demo.footprint is not None or demo.no_ai is not None:
             _footprint(case, demo, people["numerique-responsable"])
         if demo.state != "brouillon":
@@ -413,7 +418,12 @@ def _footprint(case: Case, demo: DemoCase, user: User) -> None:
         footprint_services.comparison_conclude(case=case, user=user, conclusion=conclusion)
 
 
-def _author_for(referents: tuple[str, ...], people: dict[str, User]) -> User:
+def _author_for(referents: tuple[str, ...], people: dict[str, User], *,
+                opinion: bool = False) -> User:
+    """The demo person who answers for these referent domains; opinions are the experts'
+    (a project lead answers criterion 3's questions but does not give its opinion)."""
+    if opinion:
+        referents = tuple(domain for domain in referents if domain != "porteur")
     by_domain = {"juridique": "juriste", "cybersecurite": "rssi", "rh_qvt": "rh",
                  "numerique_responsable": "numerique-responsable", "donnees": "donnees",
                  "organisation": "organisation", "numerique": "numerique", "porteur": "porteur"}
@@ -421,3 +431,8 @@ def _author_for(referents: tuple[str, ...], people: dict[str, User]) -> User:
         if domain in by_domain:
             return people[by_domain[domain]]
     return people["numerique"]
+
+
+def expert_for(number: int, people: dict[str, User]) -> User:
+    """The demonstration expert who gives the opinion on criterion ``number``."""
+    return _author_for(current_grid().criterion(number).referents, people, opinion=True)

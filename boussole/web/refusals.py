@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from boussole.core.errors import Refusal
+from boussole.core.errors import Forbidden, Refusal
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,8 @@ def refusal_response(request: HttpRequest, refusal: Refusal) -> HttpResponse:
         response["HX-Retarget"] = "#alertes"
         response["HX-Reswap"] = "innerHTML"
         return response
-    return render(request, "refusal.html", context, status=400)
+    return render(request, "refusal.html", context,
+                  status=403 if isinstance(refusal, Forbidden) else 400)
 
 
 class RefusalMiddleware:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-#: Attaches evidence files to the first two cases (through the real service) and prints the
+#: Attaches evidence files to two open cases (through the real service) and prints the
 #: audit-chain verification of every case.
 ATTACH = """
 import django, json, os, sys
@@ -27,7 +27,8 @@ django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile
 from boussole.web.cases.models import Case
 from boussole.web.cases.services import evidence_add
-cases = list(Case.objects.order_by("pk")[:2])
+# evidence is attached while a file is worked on (draft or instruction)
+cases = list(Case.objects.filter(state__in=["brouillon", "en_instruction"]).order_by("pk")[:2])
 pdf = b"%PDF-1.7\\n" + bytes(range(256)) * 40
 evidence_add(case=cases[0], user=cases[0].lead, criterion=2,
              upload=SimpleUploadedFile("analyse d'impact.pdf", pdf))

@@ -31,8 +31,8 @@ def data_dir(settings: Any, tmp_path: Path) -> Path:
     """The demonstration data and one evidence file, in a temporary data folder."""
     settings.MEDIA_ROOT = tmp_path / "data" / "files"
     demo.create_demo()
-    case = Case.objects.order_by("pk").first()
-    assert case is not None
+    case = Case.objects.filter(state="en_instruction").order_by("pk").first()
+    assert case is not None  # evidence is attached while the file is worked on
     services.evidence_add(case=case, user=case.lead, criterion=2,
                           upload=SimpleUploadedFile("aipd.pdf", PDF))
     return tmp_path / "data"

@@ -52,7 +52,7 @@ def test_full_decision_path_with_the_keyboard(browser: Any, live_server: Any) ->
     # The instruction itself (answers, opinions) is covered by the instruction tests.
     for number in range(1, 8):
         if not case.opinions.filter(criterion=number).exists():
-            services.opinion_give(case=case, user=people["numerique"], criterion=number,
+            services.opinion_give(case=case, user=demo.expert_for(number, people), criterion=number,
                                   verdict="favorable")
     legal_retain(case=case, user=people["juriste"], retained_level=case.legal_level)
 

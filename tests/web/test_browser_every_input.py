@@ -608,7 +608,7 @@ def test_every_input_of_the_decision_path_is_saved(browsing: Browsing) -> None:
     # The opinions on each criterion are covered by the criterion pages above.
     for number in range(1, 8):
         if not case.opinions.filter(criterion=number).exists():
-            services.opinion_give(case=case, user=people["numerique"], criterion=number,
+            services.opinion_give(case=case, user=demo.expert_for(number, people), criterion=number,
                                   verdict="favorable")
     legal_retain(case=case, user=people["juriste"], retained_level=case.legal_level)
     url = f"/cas/{case.pk}/parcours/"

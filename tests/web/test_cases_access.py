@@ -86,8 +86,7 @@ def test_case_list_queries_do_not_grow(client: Any, organisation: Any, make_user
     few = _count_queries(client, "/")
     for index in range(15):
         case = make_case(organisation, lead, f"Cas {index}")
-        services.answer_record(case=case, user=lead, item_id="donnees_non_discriminatoires",
-                               value="oui")
+        services.answer_record(case=case, user=lead, item_id="nombre_usagers", value=10)
     assert _count_queries(client, "/") == few
 
 
@@ -96,9 +95,9 @@ def test_case_detail_queries_do_not_grow(client: Any, organisation: Any, make_us
     client.force_login(lead)
     case = make_case(organisation, lead)
     few = _count_queries(client, f"/cas/{case.pk}/")
-    for question in ("donnees_non_discriminatoires", "biometrie_absente", "nombre_usagers"):
-        value = 10 if question == "nombre_usagers" else "oui"
-        services.answer_record(case=case, user=lead, item_id=question, value=value)
+    # what the lead answers: profile facts and the criterion-3 questions
+    for item, value in (("est_ia", "oui"), ("donnees_perso", "oui"), ("nombre_usagers", 10)):
+        services.answer_record(case=case, user=lead, item_id=item, value=value)
     assert _count_queries(client, f"/cas/{case.pk}/") == few
 
 

@@ -31,7 +31,7 @@ def case_titled(title: str) -> Case:
 def bring_to_avis(case: Case, people: dict[str, User]) -> None:
     for number in range(1, 8):
         if not case.opinions.filter(criterion=number).exists():
-            services.opinion_give(case=case, user=people["numerique"], criterion=number,
+            services.opinion_give(case=case, user=demo.expert_for(number, people), criterion=number,
                                   verdict="favorable")
     legal_retain(case=case, user=people["juriste"],
                  retained_level=case.legal_level or "MODERE")
@@ -121,7 +121,7 @@ def test_red_line_blocks_favourable_paths_everywhere(people: dict[str, User],
         services.opinion_give(case=case, user=people["juriste"], criterion=1,
                               verdict="favorable")
     for number in range(1, 8):
-        services.opinion_give(case=case, user=people["numerique"], criterion=number,
+        services.opinion_give(case=case, user=demo.expert_for(number, people), criterion=number,
                               verdict="defavorable", recommendations="Irrecevable.")
     legal_retain(case=case, user=people["juriste"], retained_level=case.legal_level)
     with pytest.raises(ValueError, match="ligne rouge"):

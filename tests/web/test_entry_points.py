@@ -137,3 +137,32 @@ def test_every_entry_point_refuses_what_the_core_refuses(
         with pytest.raises(InvalidDocument, match=words):
             case_import(document, organisation=other, user=importer)
     assert state() == before
+
+
+def test_services_check_the_core_abilities_too(people: dict[str, User]) -> None:
+    """Defence in depth: a service called directly (CLI, API, a future writer) refuses what the
+    person's abilities do not allow, as the web does."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from boussole.core.errors import Forbidden
+
+    case = chatbot()
+    grid = grid_for(case.grid_id, case.grid_version)
+    criterion5 = next(q.id for q in grid.questions if q.criterion == 5 and not q.computed
+                      and q.type == "yes_no")
+    before = state()
+    refused = [
+        lambda: services.answer_record(case=case, user=people["juriste"], item_id=criterion5,
+                                       value="oui", expected_revision=0),
+        lambda: services.opinion_give(case=case, user=people["porteur"], criterion=3,
+                                      verdict="favorable", expected_revision=0),
+        lambda: services.opinion_give(case=case, user=people["juriste"], criterion=5,
+                                      verdict="favorable", expected_revision=0),
+        lambda: services.evidence_add(case=case, user=people["syndicat"], criterion=1,
+                                      upload=SimpleUploadedFile("n.txt", b"note")),
+        lambda: services.case_update(case=case, user=people["rh"], title="Autre titre"),
+    ]
+    for attempt in refused:
+        with pytest.raises(Forbidden):
+            attempt()
+    assert state() == before

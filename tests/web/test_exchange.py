@@ -31,6 +31,7 @@ from boussole.web.cases.models import (
     Evidence,
     Opinion,
 )
+from boussole.web.grids import grid_for
 
 pytestmark = pytest.mark.django_db
 
@@ -94,9 +95,15 @@ def rich_case(organisation: Any, people: dict[str, Any], media: Path) -> Any:
                                 vendor="Société fictive")
     for item_id, value in FACTS.items():
         services.answer_record(case=case, user=juriste, item_id=item_id, value=value)
+    # Each answer by someone the rules allow: the lawyer on criteria 1-2, the lead on
+    # criterion 3, and a referent the lead names on criteria 3 and 5.
+    services.assignment_add(case=case, user=lead, criterion=3, referent=rssi)
+    services.assignment_add(case=case, user=lead, criterion=5, referent=rssi)
+    authors = {1: juriste, 2: juriste, 3: lead, 5: rssi}
+    grid = grid_for(case.grid_id, case.grid_version)
     for item_id, (value, justification) in QUESTIONS.items():
-        services.answer_record(case=case, user=lead, item_id=item_id, value=value,
-                               justification=justification)
+        services.answer_record(case=case, user=authors[grid.item(item_id).criterion],
+                               item_id=item_id, value=value, justification=justification)
     services.answer_record(case=case, user=rssi, item_id="nombre_usagers", value="1 500")
     question = services.comment_add(case=case, user=juriste, item_id="nombre_usagers",
                                     criterion=3, body="D'où vient ce chiffre ?")
@@ -107,10 +114,10 @@ def rich_case(organisation: Any, people: dict[str, Any], media: Path) -> Any:
     services.evidence_add(case=case, user=lead, item_id="conformite_donnees_personnelles",
                           criterion=2, upload=SimpleUploadedFile(
                               "aipd.pdf", PDF, content_type="application/pdf"))
-    services.opinion_give(case=case, user=juriste, criterion=1,
-                          verdict="favorable_reserves", recommendations="Vérifier les biais.")
     services.assignment_add(case=case, user=lead, criterion=2, referent=juriste)
     services.case_move(case=case, user=lead, state="en_instruction", note="Dossier complet.")
+    services.opinion_give(case=case, user=juriste, criterion=1,
+                          verdict="favorable_reserves", recommendations="Vérifier les biais.")
     case.refresh_from_db()
     return case
 

@@ -57,7 +57,8 @@ def test_service_entry_points_refuse_every_favourable_step(case: Case,
                                   verdict="favorable")
     assert not Opinion.objects.filter(case=case).exists()
     for number in range(1, 8):
-        services.opinion_give(case=case, user=pilot, criterion=number, verdict="defavorable",
+        services.opinion_give(case=case, user=demo.expert_for(number, people),
+                              criterion=number, verdict="defavorable",
                               recommendations="Faits à établir.")
     # "Je ne sais pas" cannot be turned into a non-blocking retained level either.
     with pytest.raises(ValueError, match="n'est pas levée"):
@@ -81,7 +82,7 @@ def test_service_entry_points_refuse_every_favourable_step(case: Case,
 
 def test_the_retained_level_blocks_after_the_facts_are_answered(
         case: Case, people: dict[str, User]) -> None:
-    juriste, pilot = people["juriste"], people["numerique"]
+    juriste = people["juriste"]
     legal_retain(case=case, user=juriste, retained_level="BLOQUANT_DOCTRINE",
                  rationale="Biométrie probable.")
     for fact, value in demo.BASE_FACTS.items():  # now everything looks harmless
@@ -90,11 +91,11 @@ def test_the_retained_level_blocks_after_the_facts_are_answered(
     assert case.legal_potential not in {"BLOQUANT_LOI", "BLOQUANT_DOCTRINE"}
     assert case.red_line  # the lawyers' blocking level still stands
     with pytest.raises(ValueError, match="ligne rouge"):
-        services.opinion_give(case=case, user=pilot, criterion=1, verdict="favorable")
+        services.opinion_give(case=case, user=juriste, criterion=1, verdict="favorable")
     # Only the lawyers lift it, by retaining a new level (with a reason).
     legal_retain(case=case, user=juriste, retained_level=case.legal_level,
                  rationale="Absence de biométrie établie (note du fournisseur).")
-    services.opinion_give(case=case, user=pilot, criterion=1, verdict="favorable")
+    services.opinion_give(case=case, user=juriste, criterion=1, verdict="favorable")
     case.refresh_from_db()
     assert not case.red_line
 

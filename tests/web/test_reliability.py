@@ -133,7 +133,8 @@ def test_a_missing_file_blocks_sending_the_file_to_the_officials(
     piece = _attach(case, people["juriste"])
     for number in range(1, 8):
         if not case.opinions.filter(criterion=number).exists():
-            services.opinion_give(case=case, user=pilot, criterion=number, verdict="favorable")
+            services.opinion_give(case=case, user=demo.expert_for(number, people),
+                                  criterion=number, verdict="favorable")
     from boussole.web.cases.legal import legal_retain
 
     legal_retain(case=case, user=people["juriste"], retained_level=case.legal_level)

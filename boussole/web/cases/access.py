@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from boussole.core.access import Abilities, abilities, assignment_problem
+from boussole.core.errors import Forbidden
+from boussole.core.grid import Fact, Question
 from boussole.web.accounts.models import User
 from boussole.web.cases.models import Assignment, Case
 from boussole.web.grids import grid_for
@@ -64,3 +66,25 @@ def require_assignment(user: User, case: Case, criterion: int, assignee: User) -
         assignee_same_organisation=assignee.organisation_id == case.organisation_id)
     if problem is not None:
         raise PermissionDenied(problem)
+
+
+def ensure_allowed(user: User, case: Case, action: str, *, criterion: int | None = None,
+                   item: Question | Fact | None = None) -> None:
+    """Defence in depth for the services: refuse (:class:`Forbidden`) a change the core's
+    abilities do not allow, whatever the entry point. ``item`` is the question or fact
+    answered; ``criterion`` the criterion of an opinion."""
+    ability = case_abilities(user, case)
+    if action == "answer" and item is not None:
+        if isinstance(item, Fact):
+            allowed = ability.can("answer_profile")
+        elif ability.can("answer_vendor"):
+            allowed = item.vendor
+        else:
+            allowed = ability.can("answer") and ability.can_answer_criterion(item.criterion)
+    elif action == "give_opinion" and criterion is not None:
+        allowed = ability.can("give_opinion") and ability.can_give_opinion(criterion)
+    else:
+        allowed = ability.can(action)
+    if not allowed:
+        raise Forbidden(_("Votre rôle ou votre place dans ce dossier ne permet pas cette "
+                          "action."))

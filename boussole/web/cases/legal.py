@@ -179,14 +179,14 @@ def legal_retain(*, case: Case, user: User, retained_level: str, rationale: str 
         raise Refusal(" ".join(problems))
     if retained_level != proposed and not rationale:
         raise Refusal("Le niveau retenu diffère du niveau proposé par les règles : "
-                         "motivez ce choix.")
+                      "motivez ce choix.")
     if proposed in BLOCKING and retained_level not in BLOCKING:
         raise Refusal("Une ligne rouge de la doctrine est active : elle ne peut pas être "
-                         "écartée par le niveau retenu.")
+                      "écartée par le niveau retenu.")
     if evaluation.niveau_potentiel.name in BLOCKING and retained_level not in BLOCKING:
         standing = workflow.red_line_from(evaluation)
         raise Refusal((standing.problem(fact_names(case)) or "") + " Le niveau retenu ne "
-                         "peut pas l'écarter : renseignez d'abord ces faits.")
+                      "peut pas l'écarter : renseignez d'abord ces faits.")
     assessment = LegalAssessment.objects.create(
         case=case, proposed_level=proposed, potential_level=evaluation.niveau_potentiel.name,
         retained_level=retained_level, rationale=rationale, measures=measures.strip(),

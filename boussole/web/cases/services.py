@@ -16,7 +16,7 @@ from boussole.core.evidence import content_matches
 from boussole.core.grid import AnswerInvalid, validate_value
 from boussole.core.workflow import CLOSED_STATES, FROZEN_STATES
 from boussole.web.accounts.models import Organisation, User
-from boussole.web.cases.access import require_assignment
+from boussole.web.cases.access import ensure_allowed, require_assignment
 from boussole.web.cases.audit import audit_record
 from boussole.web.cases.legal import fact_names, legal_refresh, red_line_standing
 from boussole.web.cases.locking import case_write
@@ -87,6 +87,7 @@ def answer_record(*, case: Case, user: User, item_id: str, value: Any, justifica
     if problem:
         raise AnswerInvalid(problem)
     item = grid.item(item_id)
+    ensure_allowed(user, case, "answer", item=item)
     kind = Answer.Kind.QUESTION if grid.has_question(item_id) else Answer.Kind.FACT
     normalised = validate_value(item, value)
     justification = justification.strip()
@@ -147,6 +148,7 @@ DESCRIPTION_FIELDS = ("title", "service", "purpose", "vendor")
 @case_write
 def case_update(*, case: Case, user: User, **changes: str) -> Case:
     """Change the description of a case; only the fields that changed are audited."""
+    ensure_allowed(user, case, "edit_description")
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for name, value in changes.items():
@@ -193,6 +195,7 @@ def assignment_remove(*, case: Case, user: User, assignment: Assignment) -> None
 @case_write
 def comment_add(*, case: Case, user: User, body: str, item_id: str = "",
                 criterion: int | None = None, parent: Comment | None = None) -> Comment:
+    ensure_allowed(user, case, "comment")
     body = body.strip()
     if not body:
         raise Refusal("Le commentaire est vide.")
@@ -215,6 +218,7 @@ def comment_add(*, case: Case, user: User, body: str, item_id: str = "",
 @case_write
 def comment_resolve(*, case: Case, user: User, comment: Comment, resolved: bool = True
                     ) -> Comment:
+    ensure_allowed(user, case, "comment")
     thread = comment.parent or comment
     if (thread.resolved_at is not None) == resolved:
         return thread
@@ -236,6 +240,7 @@ def evidence_add(*, case: Case, user: User, upload: Any, item_id: str = "",
                  criterion: int | None = None) -> Evidence:
     from django.conf import settings
 
+    ensure_allowed(user, case, "attach")
     name = str(upload.name or "fichier")
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     allowed = settings.BOUSSOLE_EVIDENCE_TYPES
@@ -281,9 +286,10 @@ def opinion_give(*, case: Case, user: User, criterion: int, verdict: str,
                  recommendations: str = "", expected_revision: int | None = None) -> Opinion:
     if verdict not in Verdict.values:
         raise Refusal("Avis inconnu : choisissez favorable, favorable avec réserves ou "
-                         "défavorable.")
+                      "défavorable.")
     if case.state in FROZEN_STATES or case.state in CLOSED_STATES:
         raise Refusal("Le dossier est figé à cette étape : les avis ne peuvent plus changer.")
+    ensure_allowed(user, case, "give_opinion", criterion=criterion)
     if criterion in workflow.RED_LINE_CRITERIA:
         problem = workflow.can_give_opinion(criterion, verdict, red_line_standing(case),
                                             fact_names(case))
