@@ -188,3 +188,34 @@ def abilities(*, role: str, domain: str = "", state: str, is_lead: bool = False,
     if not (open_ or (role == "referent" and state in OPINION_STATES)):
         actions.discard("attach")
     return Abilities(frozenset(actions), answer, opinion, self_assign_criteria=self_assign)
+
+
+# --- Who records what on the decision path, who creates cases (one place for each rule) ----
+
+#: Roles that create a case.
+CREATE_ROLES = frozenset({"porteur", "referent", "admin"})
+#: Roles that record the trade-union information (a project lead: only on a case they lead).
+UNION_ROLES = frozenset({"porteur", "admin", "referent"})
+
+
+def may_create_case(role: str) -> bool:
+    return role in CREATE_ROLES
+
+
+def may_record_group_opinion(role: str) -> bool:
+    """The group of experts (its referents) and the administrator consolidate the opinion."""
+    return role in ("referent", "admin")
+
+
+def may_decide(role: str, delegation: str, required_delegations: Collection[str]) -> bool:
+    """An elected official whose delegation the organisation's decision rule requires."""
+    return role == "elu" and delegation in required_delegations
+
+
+def may_record_union_information(role: str, *, is_lead: bool = False) -> bool:
+    return role in UNION_ROLES and (role != "porteur" or is_lead)
+
+
+def may_retain_legal_level(role: str, domain: str) -> bool:
+    """The lawyers of the group retain the legal level."""
+    return role == "referent" and domain == "juridique"

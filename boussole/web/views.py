@@ -8,8 +8,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from boussole.core.access import may_create_case
 from boussole.web.cases import selectors
-from boussole.web.cases.views import CREATE_ROLES
 from boussole.web.decisions.selectors import tasks_for
 
 PAGE_SIZE = 25
@@ -25,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     page.object_list = selectors.with_answer_counts(list(page.object_list))
     return render(request, "home.html", {
         "mine": mine, "page": page, "tasks": tasks_for(user),  # type: ignore[arg-type]
-        "can_create": getattr(user, "role", "") in CREATE_ROLES
+        "can_create": may_create_case(getattr(user, "role", ""))
         and getattr(user, "organisation_id", None) is not None})
 
 

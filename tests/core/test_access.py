@@ -118,3 +118,20 @@ def test_the_vendor_sees_only_its_questionnaire() -> None:
     # A vendor account not attached to this case sees nothing of it.
     stranger = ab("prestataire")
     assert stranger.actions == frozenset() and not stranger.sees_item(vendor_item=True)
+
+
+def test_who_records_what_on_the_decision_path() -> None:
+    from boussole.core import access
+
+    assert access.may_create_case("porteur") and not access.may_create_case("elu")
+    assert access.may_record_group_opinion("referent") and access.may_record_group_opinion(
+        "admin")
+    assert not access.may_record_group_opinion("porteur")
+    assert access.may_decide("elu", "rh", ("numerique", "rh"))
+    assert not access.may_decide("elu", "thematique", ("numerique", "rh"))
+    assert not access.may_decide("admin", "", ("numerique",))
+    assert access.may_record_union_information("porteur", is_lead=True)
+    assert not access.may_record_union_information("porteur", is_lead=False)
+    assert not access.may_record_union_information("representant_personnel")
+    assert access.may_retain_legal_level("referent", "juridique")
+    assert not access.may_retain_legal_level("referent", "cybersecurite")

@@ -128,10 +128,6 @@ class Derived:
     body: Node  # a Counter for counting predicates
     slot: int = -1
 
-    @property
-    def is_counter(self) -> bool:
-        return isinstance(self.body, Counter)
-
 
 @dataclass(frozen=True)
 class Parameter:
@@ -176,14 +172,6 @@ class RuleBase:
     def version_label(self) -> str:
         """The version shown with every result: rule-base version + content digest."""
         return f"{self.version}+{self.digest}"
-
-    @cached_property
-    def rules_by_id(self) -> dict[str, Rule]:
-        return {rule.id: rule for rule in self.rules}
-
-    @cached_property
-    def derived_by_id(self) -> dict[str, Derived]:
-        return {d.id: d for d in self.derived}
 
     @cached_property
     def derived_bodies(self) -> dict[str, Node]:
@@ -924,10 +912,3 @@ def _compile(base: RuleBase) -> None:
     base.level_slot = level_slot
     base.n_slots = level_slot + LEVEL_SLOTS
     base.defaults = {p.id: p.valeur for p in base.parameters.values()}
-
-
-def fact_label(fact: FactDef | None, fact_id: str) -> str:
-    """« Q06 biometrie » style label for messages."""
-    if fact is not None and fact.number:
-        return f"{fact.number} {fact_id}"
-    return fact_id

@@ -55,10 +55,6 @@ class FactDef:
     def __post_init__(self) -> None:
         object.__setattr__(self, "option_set", frozenset(self.options))
 
-    def has_option(self, option: str) -> bool:
-        return option in self.options
-
-
 FactCatalogue = Mapping[str, FactDef]
 
 _CATALOGUES: dict[int, tuple[Grid, dict[str, FactDef]]] = {}

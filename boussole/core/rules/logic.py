@@ -8,7 +8,6 @@ unknown is reported as « à compléter » instead of passing silently.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from enum import IntEnum
 from typing import Final
 
@@ -17,36 +16,6 @@ Truth = int
 FALSE: Final = 0
 UNKNOWN: Final = 1
 TRUE: Final = 2
-
-TRUTH_LABELS: Final = {FALSE: "FAUX", UNKNOWN: "INCONNU", TRUE: "VRAI"}
-
-
-def k_and(values: Iterable[Truth]) -> Truth:
-    """Kleene conjunction: FALSE if any is FALSE, else UNKNOWN if any is UNKNOWN, else TRUE."""
-    result = TRUE
-    for value in values:
-        if value == FALSE:
-            return FALSE
-        if value < result:
-            result = value
-    return result
-
-
-def k_or(values: Iterable[Truth]) -> Truth:
-    """Kleene disjunction: TRUE if any is TRUE, else UNKNOWN if any is UNKNOWN, else FALSE."""
-    result = FALSE
-    for value in values:
-        if value == TRUE:
-            return TRUE
-        if value > result:
-            result = value
-    return result
-
-
-def k_not(value: Truth) -> Truth:
-    """Kleene negation: swaps TRUE and FALSE, keeps UNKNOWN."""
-    return TRUE - value
-
 
 def count_ge(n_true: int, n_unknown: int, k: int) -> Truth:
     """``k`` or more of the criteria hold: TRUE, UNKNOWN or FALSE (§9.3)."""

@@ -41,14 +41,6 @@ QUESTION_TITLES = {
 }
 
 
-class NotReceivable(Refusal):
-    """A red line (active, or not lifted because blocking facts are unknown) forbids a
-    favourable path (no override)."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or workflow.RedLine(active=True).problem() or "")
-
-
 def case_facts(case: Case) -> dict[str, Any]:
     return dict(Answer.objects.filter(case=case, kind=Answer.Kind.FACT)
                 .values_list("item_id", "value"))
@@ -132,14 +124,6 @@ def red_line_view(case: Case, standing: workflow.RedLine) -> dict[str, Any]:
              for fact_id in standing.facts if grid.has_fact(fact_id)]
     return {"active": standing.active, "potential": standing.potential,
             "blocks": standing.blocks, "facts": facts}
-
-
-def ensure_receivable(case: Case) -> None:
-    """Raise :class:`NotReceivable` while a red line blocks favourable steps (evaluated
-    afresh): the indicative, potential or retained level is blocking."""
-    standing = red_line_standing(case)
-    if standing.blocks:
-        raise NotReceivable(standing.problem(fact_names(case)))
 
 
 def grouped_flags(evaluation: Evaluation) -> dict[str, Any]:

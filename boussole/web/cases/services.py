@@ -6,7 +6,6 @@ import hashlib
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from boussole.core import cases as rules
@@ -23,7 +22,6 @@ from boussole.web.cases.locking import case_write
 from boussole.web.cases.models import (
     Answer,
     Assignment,
-    AuditEvent,
     Case,
     Comment,
     Evidence,
@@ -134,10 +132,6 @@ def case_move(*, case: Case, user: User | None, state: str, note: str = "") -> C
     audit_record(case=case, user=user, action="state_changed", before=before, after=state,
                  note=note)
     return case
-
-
-def audit_last_sequence(case: Case) -> int:
-    return AuditEvent.objects.filter(case=case).aggregate(m=Max("sequence"))["m"] or 0
 
 
 # --- Instruction: description, assignments, comments, evidence, opinions -----------------

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from boussole.core.access import Abilities
+from boussole.core.access import Abilities, may_create_case, may_retain_legal_level
 from boussole.core.grid import AnswerInvalid, Fact, Question
 from boussole.core.limits import LIMITS
 from boussole.web.accounts.models import User
@@ -67,13 +67,12 @@ class CaseForm(forms.Form):
         ).order_by("last_name", "first_name")
 
 
-CREATE_ROLES = {"porteur", "referent", "admin"}
 
 
 @login_required
 def case_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if user.role not in CREATE_ROLES or user.organisation is None:
+    if not may_create_case(user.role) or user.organisation is None:
         raise PermissionDenied(_("Votre rôle ne permet pas de créer un cas d'usage."))
     form = CaseForm(request.POST or None, organisation_id=user.organisation_id)
     if request.method == "POST" and form.is_valid():
@@ -577,7 +576,7 @@ def legal_page(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user, pk)
     grid = grid_for(case.grid_id, case.grid_version)
     abilities = require_internal(user, case)
-    can_retain = (user.role == "referent" and user.domain == "juridique"
+    can_retain = (may_retain_legal_level(user.role, user.domain)
                   and abilities.can("answer_profile"))
     error = ""
     if request.method == "POST":

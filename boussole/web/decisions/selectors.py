@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from boussole.core import workflow
+from boussole.core import access, workflow
 from boussole.core.access import OPEN_STATES
 from boussole.web.accounts.models import Role, User
 from boussole.web.cases import selectors as case_selectors
@@ -55,13 +55,14 @@ def path_context(case: Case, user: User) -> dict[str, Any]:
         "required_decisions": required,
         "outcome": workflow.DECISIONS.get(outcome or "", ""),
         "union": list(UnionInformation.objects.filter(case=case).select_related("recorded_by")),
-        "can_group_opinion": case.state == "avis_groupe" and user.role in (
-            Role.REFERENT, Role.ADMIN),
-        "can_decide": case.state == "decision" and user.role == Role.ELU
-        and user.delegation in delegations,
+        "can_group_opinion": (case.state == "avis_groupe"
+                              and access.may_record_group_opinion(user.role)),
+        "can_decide": (case.state == "decision"
+                       and access.may_decide(user.role, user.delegation, delegations)),
         "my_decision": decisions.get(user.delegation) if user.role == Role.ELU else None,
-        "can_union": case.state == "information_syndicale" and user.role in (
-            services.UNION_ROLES) and (user.role != Role.PORTEUR or is_lead(user, case)),
+        "can_union": (case.state == "information_syndicale"
+                      and access.may_record_union_information(user.role,
+                                                              is_lead=is_lead(user, case))),
     }
 
 

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
+from boussole.core import access, limits, workflow
 from boussole.core import cases as rules
-from boussole.core import limits, workflow
 from boussole.core.errors import Refusal
 from boussole.web.accounts.models import Role, User
 from boussole.web.cases.access import is_lead
@@ -193,7 +193,7 @@ def group_opinion_record(*, case: Case, user: User, verdict: str, summary: str =
                          recommendations: str = "", conditions: str = "") -> GroupOpinion:
     if case.state != "avis_groupe":
         raise WorkflowRefused(["L'avis du groupe se consolide à l'étape « Avis du groupe »."])
-    if not (user.role == Role.ADMIN or (user.role == Role.REFERENT)):
+    if not access.may_record_group_opinion(user.role):
         raise WorkflowRefused(["Seuls les membres du groupe d'experts consolident l'avis."])
     standing = red_line_standing(case)
     problem = workflow.can_record_group_opinion(verdict, standing, fact_names(case))
@@ -222,8 +222,8 @@ def group_opinion_record(*, case: Case, user: User, verdict: str, summary: str =
 def decision_record(*, case: Case, user: User, decision: str, decided_on: dt.date,
                     conditions: str = "", reference: str = "") -> Decision:
     """An elected official records their decision on the frozen version."""
-    if (user.role != Role.ELU or user.organisation_id != case.organisation_id
-            or user.delegation not in case.organisation.decision_delegations):
+    if (user.organisation_id != case.organisation_id or not access.may_decide(
+            user.role, user.delegation, case.organisation.decision_delegations)):
         raise WorkflowRefused(["Seul·e un·e élu·e désigné·e de l'organisation décide."])
     if case.state != "decision":
         raise WorkflowRefused(["Le dossier n'est pas soumis à la décision des élus."])
@@ -261,15 +261,13 @@ def decision_record(*, case: Case, user: User, decision: str, decided_on: dt.dat
     return record
 
 
-UNION_ROLES = {Role.PORTEUR, Role.ADMIN, Role.REFERENT}
-
-
 @case_write
 def union_information_record(*, case: Case, user: User, held_on: dt.date, body: str,
                              documents: str, questions: str = "", answers: str = ""
                              ) -> UnionInformation:
-    if (user.role not in UNION_ROLES or user.organisation_id != case.organisation_id
-            or (user.role == Role.PORTEUR and not is_lead(user, case))):
+    if (user.organisation_id != case.organisation_id
+            or not access.may_record_union_information(user.role,
+                                                       is_lead=is_lead(user, case))):
         raise WorkflowRefused(["Votre rôle ne permet pas d'enregistrer l'information "
                                "syndicale."])
     if case.state != "information_syndicale":
