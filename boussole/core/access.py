@@ -198,6 +198,12 @@ CREATE_ROLES = frozenset({"porteur", "referent", "admin"})
 UNION_ROLES = frozenset({"porteur", "admin", "referent"})
 
 
+def sees_internal(role: str) -> bool:
+    """Everyone but the vendor sees the organisation's internal assessment of a case (legal
+    levels, progress); the vendor sees only its questionnaire."""
+    return role != "prestataire"
+
+
 def may_create_case(role: str) -> bool:
     return role in CREATE_ROLES
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from boussole.core.access import may_create_case
+from boussole.core.access import may_create_case, sees_internal
 from boussole.web.cases import selectors
 from boussole.web.decisions.selectors import tasks_for
 
@@ -25,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     page.object_list = selectors.with_answer_counts(list(page.object_list))
     return render(request, "home.html", {
         "mine": mine, "page": page, "tasks": tasks_for(user),  # type: ignore[arg-type]
+        "internal": sees_internal(getattr(user, "role", "")),
         "can_create": may_create_case(getattr(user, "role", ""))
         and getattr(user, "organisation_id", None) is not None})
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from boussole.web.cases import services
+from boussole.web.cases.models import Case
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +68,15 @@ def test_vendor_sees_only_shared_cases(client: Any, organisation: Any, make_user
     shared.vendor_account = vendor
     shared.save()
     hidden = make_case(organisation, lead, "Non partagé")
+    Case.objects.filter(pk=shared.pk).update(red_line=True)
     client.force_login(vendor)
     html = client.get("/").content.decode()
     assert escape(shared.title) in html and escape(hidden.title) not in html
+    # Nothing of the organisation's assessment: no legal verdict, no progress count.
+    assert "Irrecevable" not in html and "Réponses" not in html
+    client.force_login(lead)
+    html = client.get("/").content.decode()
+    assert "Irrecevable" in html and "Réponses" in html
 
 
 def _count_queries(client: Any, url: str) -> int:
