@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from boussole.core import cases
-from boussole.core.grid import GridRegistry
+from boussole.core.grid import AnswerInvalid, GridRegistry, validate_value
 from boussole.core.limits import LIMITS
 
 GRID = GridRegistry().get("boussole-nantes")
@@ -58,3 +59,16 @@ def test_revisions() -> None:
     assert cases.revision_problem(2, 3) == "conflict"
     assert cases.revision_problem(0, 1) == "conflict"
     assert cases.revision_problem(2, None) == "deleted"
+
+
+@pytest.mark.parametrize(("item_id", "raw"), [
+    ("personnes", ["usagers", "nsp"]),      # multiple choice
+    ("biometrie", ["nsp", "aucune"]),       # multiple choice with an exclusive option
+    ("est_ia", ["nsp", "oui"]),             # yes/no
+])
+def test_je_ne_sais_pas_and_an_answer_together_are_refused(item_id: str, raw: list[str]
+                                                           ) -> None:
+    """Never keep one and silently drop the other (it used to save "je ne sais pas")."""
+    with pytest.raises(AnswerInvalid, match="ne peut pas être combiné"):
+        validate_value(GRID.item(item_id), raw)
+    assert validate_value(GRID.item(item_id), ["nsp"]) == "nsp"

@@ -184,3 +184,23 @@ def test_oversized_texts_are_refused_everywhere(people: dict[str, User], client:
         wf.decision_record(case=inventaire, user=people["elu-rh"],
                            decision="valide_sous_conditions", decided_on=dt.date(2026, 12, 1),
                            conditions="c" * (LIMITS["conditions"] + 1))
+
+
+@pytest.mark.parametrize(("item_id", "data"), [
+    ("personnes", {"value": ["usagers"], "nsp": "1"}),
+    ("nombre_usagers", {"value": "1 200", "nsp": "1"}),
+])
+def test_je_ne_sais_pas_with_an_answer_is_refused_not_half_saved(
+        people: dict[str, User], client: Any, item_id: str, data: dict[str, Any]) -> None:
+    case = chatbot()
+    user = people["juriste"] if item_id == "personnes" else people["porteur"]
+    client.force_login(user)
+    current = Answer.objects.filter(case=case, item_id=item_id).first()
+    before = (current.value, current.revision) if current else None
+    response = client.post(f"/cas/{case.pk}/reponse/{item_id}/",
+                           {**data, "revision": str(current.revision if current else 0)},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "ne peut pas être combiné" in response.content.decode()
+    after = Answer.objects.filter(case=case, item_id=item_id).first()
+    assert ((after.value, after.revision) if after else None) == before

@@ -63,6 +63,10 @@ def validate_value(item: Question | Fact, raw: Any) -> Value:
         raise AnswerInvalid("Une réponse est attendue (ou « Je ne sais pas »).")
     if raw == UNKNOWN or raw == [UNKNOWN]:
         return UNKNOWN
+    if isinstance(raw, list | tuple) and UNKNOWN in raw:
+        # Never keep one and silently drop the other: the person must choose.
+        raise AnswerInvalid("« Je ne sais pas » ne peut pas être combiné avec une réponse : "
+                            "décochez l'un ou l'autre.")
     kind = item.type
     if kind == "yes_no":
         if raw is True or raw is False:

@@ -127,11 +127,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Answers -----------------------------------------------------------------------------
 
 def _posted_value(item: Question | Fact, data: Any) -> Any:
-    if data.get("nsp") or data.get("value") == "nsp":
-        return "nsp"
+    """The posted answer as the core validates it: "je ne sais pas" together with a value is
+    passed on as both, so that the core refuses it rather than one being silently dropped."""
+    values = [v for v in data.getlist("value") if v != "nsp"]
+    unknown = bool(data.get("nsp")) or "nsp" in data.getlist("value")
     if item.type == "multiple_choice":
-        return data.getlist("value")
-    return data.get("value", "")
+        return ["nsp", *values] if unknown else values
+    given = [v for v in values if v.strip()]
+    if unknown:
+        return ["nsp", *given] if given else "nsp"
+    return values[-1] if values else ""
 
 
 def _can_answer(user: User, case: Any, abilities: Abilities, answers: dict[str, Any]) -> Any:
