@@ -204,3 +204,22 @@ def test_je_ne_sais_pas_with_an_answer_is_refused_not_half_saved(
     assert "ne peut pas être combiné" in response.content.decode()
     after = Answer.objects.filter(case=case, item_id=item_id).first()
     assert ((after.value, after.revision) if after else None) == before
+
+
+def test_a_refused_opinion_keeps_what_was_chosen_and_written(people: dict[str, User],
+                                                              client: Any) -> None:
+    """An opinion "avec réserves" without recommendation: the error is shown beside the form,
+    the verdict and the text typed are kept (they used to be reset), nothing is stored."""
+    case = chatbot()
+    client.force_login(people["numerique"])
+    response = client.post(f"/cas/{case.pk}/critere/6/avis/", {
+        "verdict": "favorable_reserves", "recommendations": "  ", "revision": "0"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="avis-erreur" role="alert"' in page and "doit être motivé" in page
+    assert 'value="favorable_reserves" checked' in page
+    assert not case.opinions.filter(criterion=6).exists()
+    response = client.post(f"/cas/{case.pk}/critere/6/avis/", {
+        "verdict": "defavorable", "recommendations": "Mes notes " + "x" * 10_001,
+        "revision": "0"})
+    assert response.status_code == 400 and "Mes notes" in response.content.decode()

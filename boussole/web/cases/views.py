@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boussole.core.access import Abilities, may_create_case, may_retain_legal_level
+from boussole.core.errors import Refusal
 from boussole.core.grid import AnswerInvalid, Fact, Question
 from boussole.core.limits import LIMITS
 from boussole.web.accounts.models import User
@@ -284,7 +285,8 @@ PROFILE_GROUPS = {
 
 @login_required
 def criterion(request: HttpRequest, pk: int, number: int,
-              replace: selectors.ItemView | None = None) -> HttpResponse:
+              replace: selectors.ItemView | None = None,
+              opinion_form: dict[str, str] | None = None) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
     require_internal(user, case)
@@ -318,6 +320,7 @@ def criterion(request: HttpRequest, pk: int, number: int,
         "criterion_evidence": selectors.criterion_evidence(case, number),
         "progress": selectors.case_progress(case)[1][number],
         "can_opinion": abilities.can("give_opinion") and abilities.can_give_opinion(number),
+        "opinion_form": opinion_form,
     })
 
 
@@ -475,23 +478,28 @@ def opinion_save(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     abilities = case_abilities(user, case)
     if not (abilities.can("give_opinion") and abilities.can_give_opinion(number)):
         raise PermissionDenied(_("Vous ne pouvez pas donner d'avis sur ce critère."))
+    verdict = request.POST.get("verdict", "")
+    recommendations = request.POST.get("recommendations", "")
     expected = posted_revision(request)
-    if expected is None:
-        messages.error(request, STALE_FORM)
-        return redirect(reverse("cases:criterion", args=[case.pk, number]) + "#avis")
+    status = 400
     try:
-        services.opinion_give(case=case, user=user, criterion=number,
-                              verdict=request.POST.get("verdict", ""),
-                              recommendations=request.POST.get("recommendations", ""),
-                              expected_revision=expected)
-        messages.success(request, _("Avis enregistré."))
+        if expected is None:
+            raise Refusal(str(STALE_FORM))
+        services.opinion_give(case=case, user=user, criterion=number, verdict=verdict,
+                              recommendations=recommendations, expected_revision=expected)
     except services.OpinionConflict as exc:
-        messages.error(request, _("Cet avis a été modifié entre-temps par %(name)s : relisez-le "
-                                  "avant de l'enregistrer de nouveau.")
-                       % {"name": exc.current.author})
-    except ValueError as exc:
-        messages.error(request, str(exc))
-    return redirect(reverse("cases:criterion", args=[case.pk, number]) + "#avis")
+        status, error = 409, _("Cet avis a été modifié entre-temps par %(name)s : relisez-le "
+                               "avant de l'enregistrer de nouveau.") % {"name": exc.current.author}
+    except Refusal as exc:
+        error = str(exc)
+    else:
+        messages.success(request, _("Avis enregistré."))
+        return redirect(reverse("cases:criterion", args=[case.pk, number]) + "#avis")
+    # Refused: the same page, with what the person chose and wrote kept, the error beside it.
+    response = criterion(request, pk, number, opinion_form={
+        "verdict": verdict, "recommendations": recommendations, "error": error})
+    response.status_code = status
+    return response
 
 
 @login_required
