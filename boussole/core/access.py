@@ -67,6 +67,20 @@ class Abilities:
     def can_answer_criterion(self, number: int) -> bool:
         return number in self.answer_criteria
 
+    def can_answer_item(self, *, is_fact: bool, criterion: int | None = None,
+                        vendor_item: bool = False, answered_by_viewer: bool | None = None
+                        ) -> bool:
+        """May answer this item: a profile fact, or a question of ``criterion``. The vendor
+        answers only vendor-facing questions, and never replaces an answer the organisation
+        gave (``answered_by_viewer``: who gave the stored answer; ``None``: no answer yet)."""
+        if is_fact:
+            return self.can("answer_profile")
+        if self.can("answer_vendor"):
+            return vendor_item and (answered_by_viewer is None
+                                    or self.sees_answer(answered_by_viewer=answered_by_viewer))
+        return (self.can("answer") and criterion is not None
+                and self.can_answer_criterion(criterion))
+
     def can_give_opinion(self, number: int) -> bool:
         return number in self.opinion_criteria
 

@@ -135,3 +135,22 @@ def test_who_records_what_on_the_decision_path() -> None:
     assert not access.may_record_union_information("representant_personnel")
     assert access.may_retain_legal_level("referent", "juridique")
     assert not access.may_retain_legal_level("referent", "cybersecurite")
+
+
+def test_answering_an_item_is_one_rule() -> None:
+    from boussole.core.access import Abilities
+
+    vendor = Abilities(frozenset({"view", "answer_vendor"}))
+    assert vendor.can_answer_item(is_fact=False, criterion=5, vendor_item=True)
+    assert vendor.can_answer_item(is_fact=False, criterion=5, vendor_item=True,
+                                  answered_by_viewer=True)
+    # the organisation answered it: the vendor may not replace that answer
+    assert not vendor.can_answer_item(is_fact=False, criterion=5, vendor_item=True,
+                                      answered_by_viewer=False)
+    assert not vendor.can_answer_item(is_fact=False, criterion=5, vendor_item=False)
+    assert not vendor.can_answer_item(is_fact=True)
+    referent = Abilities(frozenset({"view", "view_internal", "answer", "answer_profile"}),
+                         answer_criteria=frozenset({1, 2}))
+    assert referent.can_answer_item(is_fact=True)
+    assert referent.can_answer_item(is_fact=False, criterion=2)
+    assert not referent.can_answer_item(is_fact=False, criterion=5)

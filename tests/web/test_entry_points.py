@@ -145,6 +145,7 @@ def test_services_check_the_core_abilities_too(people: dict[str, User]) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from boussole.core.errors import Forbidden
+    from boussole.web.cases.legal import legal_retain
 
     case = chatbot()
     grid = grid_for(case.grid_id, case.grid_version)
@@ -161,6 +162,8 @@ def test_services_check_the_core_abilities_too(people: dict[str, User]) -> None:
         lambda: services.evidence_add(case=case, user=people["syndicat"], criterion=1,
                                       upload=SimpleUploadedFile("n.txt", b"note")),
         lambda: services.case_update(case=case, user=people["rh"], title="Autre titre"),
+        lambda: legal_retain(case=case, user=people["rssi"], retained_level="MODERE",
+                             rationale="Pas mon domaine."),
     ]
     for attempt in refused:
         with pytest.raises(Forbidden):

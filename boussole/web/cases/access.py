@@ -12,7 +12,7 @@ from boussole.core.access import Abilities, abilities, assignment_problem
 from boussole.core.errors import Forbidden
 from boussole.core.grid import Fact, Question
 from boussole.web.accounts.models import User
-from boussole.web.cases.models import Assignment, Case
+from boussole.web.cases.models import Answer, Assignment, Case
 from boussole.web.grids import grid_for
 
 
@@ -75,12 +75,12 @@ def ensure_allowed(user: User, case: Case, action: str, *, criterion: int | None
     answered; ``criterion`` the criterion of an opinion."""
     ability = case_abilities(user, case)
     if action == "answer" and item is not None:
-        if isinstance(item, Fact):
-            allowed = ability.can("answer_profile")
-        elif ability.can("answer_vendor"):
-            allowed = item.vendor
-        else:
-            allowed = ability.can("answer") and ability.can_answer_criterion(item.criterion)
+        stored = list(Answer.objects.filter(case=case, item_id=item.id)
+                      .values_list("answered_by_id", flat=True)[:1])
+        allowed = ability.can_answer_item(
+            is_fact=isinstance(item, Fact), criterion=getattr(item, "criterion", None),
+            vendor_item=isinstance(item, Question) and item.vendor,
+            answered_by_viewer=(stored[0] == user.pk) if stored else None)
     elif action == "give_opinion" and criterion is not None:
         allowed = ability.can("give_opinion") and ability.can_give_opinion(criterion)
     else:

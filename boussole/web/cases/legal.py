@@ -19,7 +19,8 @@ from typing import Any
 from django.db import transaction
 
 from boussole.core import limits, workflow
-from boussole.core.errors import Refusal
+from boussole.core.access import may_retain_legal_level
+from boussole.core.errors import Forbidden, Refusal
 from boussole.core.rules import Evaluation, Level, evaluate
 from boussole.web.accounts.models import User
 from boussole.web.cases.audit import audit_record
@@ -152,6 +153,9 @@ def legal_retain(*, case: Case, user: User, retained_level: str, rationale: str 
                  measures: str = "", owner: str = "", review_date: dt.date | None = None
                  ) -> LegalAssessment:
     """Record the level the lawyers retain; a level other than the proposal needs a reason."""
+    if (user.organisation_id != case.organisation_id
+            or not may_retain_legal_level(user.role, user.domain)):
+        raise Forbidden("Seuls les juristes du groupe retiennent le niveau juridique.")
     if retained_level not in {level.name for level in RETAINABLE}:
         raise Refusal("Niveau inconnu.")
     evaluation = case_evaluation(case)

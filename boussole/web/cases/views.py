@@ -142,13 +142,11 @@ def _posted_value(item: Question | Fact, data: Any) -> Any:
 
 def _can_answer(user: User, case: Any, abilities: Abilities, answers: dict[str, Any]) -> Any:
     def check(item: Question | Fact) -> bool:
-        if isinstance(item, Fact):
-            return abilities.can("answer_profile")
-        if abilities.can("answer_vendor"):
-            current = answers.get(item.id)
-            return item.vendor and (current is None or abilities.sees_answer(
-                answered_by_viewer=current.answered_by_id == user.pk))
-        return abilities.can("answer") and abilities.can_answer_criterion(item.criterion)
+        current = answers.get(item.id)
+        return abilities.can_answer_item(
+            is_fact=isinstance(item, Fact), criterion=getattr(item, "criterion", None),
+            vendor_item=isinstance(item, Question) and item.vendor,
+            answered_by_viewer=None if current is None else current.answered_by_id == user.pk)
     return check
 
 
