@@ -52,7 +52,8 @@ unknown ``verdict``…) raises :class:`MemoError`, whose French message names th
                 "flags": [{"id": "DEC-02", "level": "ELEVE",
                            "status": "ACTIF" | "A_COMPLETER" | "SATISFAIT",
                            "explanation": "…", "references": ["…"], "question": "Q3"}],
-                "rules_version": "2026-11-30"},
+                "rules_version": "2026-11-30",
+                "evaluation_date": "2026-12-03"},           # ISO date the rules were applied at
       "footprint": {"per_year_kg": 12.3, "lifetime_kg": 61.5, "service_years": 5,
                     "components": [{"label": "Calcul (CPU)", "kg_per_year": 1.2}],
                     "checks": {"pue_below_1_5": True, "located_in_france": None,

@@ -629,6 +629,7 @@ def _legal(legal: _Node, heading: _Heading, add: _Add) -> None:
         items.append(("Motif du niveau retenu", rationale or NOT_PROVIDED))
     items.append(("Niveau retenu par", legal["retained_by"].text_or_na()))
     items.append(("Version de la base de règles", legal["rules_version"].text_or_na()))
+    items.append(("Date d'évaluation des règles", _date(legal["evaluation_date"]) or NOT_PROVIDED))
     add(Fields(tuple(items)))
 
     heading(3, "Lignes rouges", "lignes-rouges")

@@ -128,7 +128,8 @@ def red_line_view(case: Case, standing: workflow.RedLine) -> dict[str, Any]:
 
 
 def grouped_flags(evaluation: Evaluation) -> dict[str, Any]:
-    """Flags for display: red lines first, then by grid question (Q1…Q6), then by level."""
+    """Flags for display: red lines first, then by grid question (Q1…Q6), then by level; the
+    evaluation date (``date_evaluation``, a :class:`datetime.date`)."""
     flags = [flag.to_json() for flag in evaluation.flags]
     red = [f for f in flags if f["statut"] == "ACTIF" and f["niveau"] in BLOCKING]
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -145,6 +146,7 @@ def grouped_flags(evaluation: Evaluation) -> dict[str, Any]:
                for q in [*QUESTION_TITLES, "autres"] if q in groups]
     return {"red_lines": red, "groups": ordered,
             "priority": evaluation.a_completer_en_priorite(),
+            "date_evaluation": evaluation.date_evaluation,  # a date: the page formats it
             "json": evaluation.to_json()}
 
 
@@ -192,20 +194,85 @@ def current_assessment(case: Case) -> LegalAssessment | None:
     return LegalAssessment.objects.filter(case=case).select_related("decided_by").first()
 
 
-def changes_since(assessment: LegalAssessment | None, evaluation: Evaluation
-                  ) -> list[dict[str, Any]]:
-    """What changed between the recorded evaluation and the current one (rules or facts)."""
+#: The kinds of change of one rule between two evaluations (codes; the page translates them).
+CHANGE_CODES = ("nouveau", "disparu", "modifie")
+
+
+def level_label(code: str | None) -> str:
+    """The French label of a level code (« élevé »); an unknown code is shown as it is."""
+    if not code:
+        return ""
+    try:
+        return Level[code].label_fr
+    except KeyError:
+        return code
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _flag_view(flag: dict[str, Any]) -> dict[str, Any]:
+    return {"statut": flag.get("statut", ""), "niveau": flag.get("niveau", ""),
+            "niveau_libelle": level_label(flag.get("niveau"))}
+
+
+def _pair(before: Any, after: Any) -> dict[str, Any]:
+    return {"before": before, "after": after, "changed": before != after}
+
+
+def _level_pair(before: str | None, after: str) -> dict[str, Any]:
+    return {**_pair(before or "", after), "before_label": level_label(before),
+            "after_label": level_label(after)}
+
+
+def changes_since(assessment: LegalAssessment | None, evaluation: Evaluation) -> dict[str, Any]:
+    """What changed between the evaluation recorded with the retained level and ``evaluation``
+    (a new rule base, new facts, another date). A pure function of its two arguments.
+
+    ``overall``: the indicative and potential levels (codes and French labels), the rules
+    version and the evaluation date, each ``{"before", "after", "changed"}`` (``before`` read
+    from the recorded evaluation JSON, else from the assessment's own fields; a date missing
+    from an old record is ``None``); ``overall_changed``: whether a level or the rules version
+    differ (the date alone does not count). ``flags``: one row per rule whose status or level
+    differ, ``change`` one of :data:`CHANGE_CODES`, ``before``/``after`` with the level's
+    French label (``None`` when the rule was not listed)."""
     if assessment is None:
-        return []
-    before = {f["id"]: f for f in assessment.evaluation.get("flags", [])}
-    after = {f["id"]: f for f in evaluation.to_json()["flags"]}
-    changes = []
+        return {"overall": None, "overall_changed": False, "flags": []}
+    recorded = assessment.evaluation if isinstance(assessment.evaluation, dict) else {}
+    overall = {
+        "level": _level_pair(recorded.get("niveau_indicatif") or assessment.proposed_level,
+                             evaluation.niveau_indicatif.name),
+        "potential": _level_pair(recorded.get("niveau_potentiel") or assessment.potential_level,
+                                 evaluation.niveau_potentiel.name),
+        "rules_version": _pair(recorded.get("version_regles") or assessment.rules_version,
+                               evaluation.base.version_label),
+        "date": _pair(_iso_date(recorded.get("date_evaluation")), evaluation.date_evaluation),
+    }
+    before = {f["id"]: f for f in recorded.get("flags", [])}
+    after = {flag.id: flag.to_json() for flag in evaluation.flags}
+    rows = []
     for rule_id in sorted(set(before) | set(after)):
         old, new = before.get(rule_id), after.get(rule_id)
         if old is None and new is not None:
-            changes.append({"id": rule_id, "change": "nouveau", "after": new})
+            change = "nouveau"
         elif new is None and old is not None:
-            changes.append({"id": rule_id, "change": "disparu", "before": old})
+            change = "disparu"
         elif old and new and (old["statut"], old["niveau"]) != (new["statut"], new["niveau"]):
-            changes.append({"id": rule_id, "change": "modifie", "before": old, "after": new})
-    return changes
+            change = "modifie"
+        else:
+            continue
+        rows.append({"id": rule_id, "change": change,
+                     "before": None if old is None else _flag_view(old),
+                     "after": None if new is None else _flag_view(new)})
+    return {"overall": overall,
+            "overall_changed": any(overall[key]["changed"]
+                                   for key in ("level", "potential", "rules_version")),
+            "flags": rows}

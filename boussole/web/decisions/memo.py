@@ -136,6 +136,8 @@ def _memo_data(case: Case, snap: dict[str, Any], *, version: dict[str, Any] | No
                        "question": (f.get("boussole") or [""])[0]}
                       for f in flags if f["niveau"] not in blocking or f["statut"] != "ACTIF"],
             "rules_version": evaluation.get("version_regles", ""),
+            # ISO date; absent from the snapshots frozen before it was recorded
+            "evaluation_date": evaluation.get("date_evaluation") or "",
         },
         "footprint": footprint.get("memo") if isinstance(footprint, dict) else None,
         "no_ai": footprint.get("no_ai") if isinstance(footprint, dict) else None,
