@@ -65,7 +65,10 @@ def test_export_json_shape() -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert {"id", "version", "title", "criteria", "profile"} <= set(data)
-    assert data["id"] == "boussole-nantes" and data["version"] == 1
+    # Without --grid, the current (latest) version of the bundled grid.
+    assert data["id"] == "boussole-nantes" and data["version"] == 2
+    biometrie = next(f for f in data["profile"] if f["id"] == "biometrie")
+    assert "moissonnage_visages" in [o["id"] for o in biometrie["options"]]
     questions = [q for c in data["criteria"] for q in c["questions"]]
     assert len(questions) == 84
     for criterion in data["criteria"]:
@@ -84,6 +87,9 @@ def test_export_yaml_round_trips_through_validate(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     data = yaml.safe_load(result.stdout)
     assert len(data["profile"]) > 28
+    assert data["version"] == 1  # the version asked for, not the latest
+    biometrie = next(f for f in data["profile"] if f["id"] == "biometrie")
+    assert "moissonnage_visages" not in [o["id"] for o in biometrie["options"]]
 
 
 def test_export_unknown_grid() -> None:
@@ -111,6 +117,25 @@ def test_diff_lists_what_must_be_answered_again(tmp_path: Path) -> None:
     assert set(diff["must_reanswer"]) == {"nouvelle_question", questions[2]["id"]}
     text = run("grid", "diff", str(GRID), str(new))
     assert "À répondre (de nouveau) : 2" in text.stdout
+
+
+def test_diff_of_the_bundled_versions_keeps_every_answer() -> None:
+    """Version 2 only adds an option to biometrie: nothing to answer again."""
+    text = run("grid", "diff", "boussole-nantes@1", "boussole-nantes@2")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.splitlines() == [
+        "Différences entre boussole-nantes@1 et boussole-nantes@2",
+        "Modifiée : profil biometrie (options, aide, libellés des options) — options ajoutées : "
+        "moissonnage_visages — réponses conservées",
+        "À répondre (de nouveau) : 0",
+    ]
+    result = run("grid", "diff", str(GRID), str(GRID.with_name("boussole-nantes-v2.yaml")),
+                 "--format", "json")
+    assert result.returncode == 0, result.stderr
+    diff = json.loads(result.stdout)
+    assert (diff["added"], diff["removed"], diff["must_reanswer"]) == ([], [], [])
+    assert [(c["new_id"], c["reanswer"], c["options_added"], c["options_removed"])
+            for c in diff["changed"]] == [("biometrie", False, ["moissonnage_visages"], [])]
 
 
 def test_usage_errors_exit_2() -> None:

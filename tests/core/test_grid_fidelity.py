@@ -1,6 +1,7 @@
-"""Fidelity of the Nantes grid data file to its sources.
+"""Fidelity of the Nantes grid data files to their sources.
 
-The grid file ``boussole/data/grids/boussole-nantes-v1.yaml`` is compared with:
+Every bundled version of the grid (``boussole/data/grids/boussole-nantes-v<N>.yaml``: version 1,
+and the later versions derived from it) is compared with:
 
 - the seed (``tests/data/seed/boussole-ia-nantes-metropole-2025-06.txt``): criteria titles and
   commitments, section titles and intros, and the text of the 84 questions, all extracted
@@ -12,7 +13,10 @@ The YAML is read with ``yaml.safe_load`` directly, so that this test does not de
 grid loader. Both sources are kept in the repository (``tests/data/README.md`` gives their
 origin), so these tests run on a fresh clone and never skip. The only differences allowed
 between the grid and the seed are whitespace, typographic quotes, layout artefacts and the
-explicit exceptions encoded below (Q8, Q59, Q72).
+explicit exceptions encoded below (Q8, Q59, Q72). A later version may add to §7's profile only
+the options listed in ``AMENDED_OPTIONS`` (legal review); apart from its header, its
+``derived_from`` block and those amended facts, it is version 1 word for word
+(``test_later_versions_change_only_what_is_documented``).
 """
 
 from __future__ import annotations
@@ -27,7 +31,18 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-GRID_PATH = REPO / "boussole" / "data" / "grids" / "boussole-nantes-v1.yaml"
+GRID_DIR = REPO / "boussole" / "data" / "grids"
+GRID_PATH = GRID_DIR / "boussole-nantes-v1.yaml"
+#: Every bundled version of the grid, by version number.
+GRID_PATHS = {
+    int(match[1]): path
+    for path in GRID_DIR.glob("boussole-nantes-v*.yaml")
+    if (match := re.fullmatch(r"boussole-nantes-v(\d+)\.yaml", path.name))
+}
+#: Options a later version adds to the facts of §7 (version: {fact: options}), and the facts
+#: whose help text it may change. Version 2: the legal review (issue 11) splits untargeted
+#: scraping of facial images (AI Act art. 5(1)(e)) out of biometrie's base_visages.
+AMENDED_OPTIONS: dict[int, dict[str, set[str]]] = {2: {"biometrie": {"moissonnage_visages"}}}
 DATA = REPO / "tests" / "data"
 SEED_FILE = DATA / "seed" / "boussole-ia-nantes-metropole-2025-06.txt"
 LEGAL_RULES = DATA / "specs" / "legal-rules.md"
@@ -182,11 +197,28 @@ def heading(text: str) -> str:
 # ----------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def grid() -> dict[str, Any]:
-    with GRID_PATH.open(encoding="utf-8") as handle:
+def read_grid(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     assert isinstance(data, dict)
+    return data
+
+
+def amended_options(version: int) -> dict[str, set[str]]:
+    """The options added to §7's facts by the versions up to ``version``."""
+    added: dict[str, set[str]] = {}
+    for amended, facts in AMENDED_OPTIONS.items():
+        if amended <= version:
+            for fact_id, options in facts.items():
+                added.setdefault(fact_id, set()).update(options)
+    return added
+
+
+@pytest.fixture(scope="module", params=sorted(GRID_PATHS), ids=lambda v: f"v{v}")
+def grid(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Each bundled version in turn: every test below holds for each of them."""
+    data = read_grid(GRID_PATHS[request.param])
+    assert data["version"] == request.param
     return data
 
 
@@ -288,10 +320,19 @@ def sections_of(grid: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
 # ----------------------------------------------------------------------------- header
 
 
+def test_bundled_versions() -> None:
+    assert GRID_PATHS[1] == GRID_PATH
+    assert sorted(GRID_PATHS) == list(range(1, len(GRID_PATHS) + 1))
+    assert set(AMENDED_OPTIONS) <= set(GRID_PATHS)
+
+
 def test_header(grid: dict[str, Any]) -> None:
     assert grid["format"] == "boussole-grid/1"
     assert grid["id"] == "boussole-nantes"
-    assert grid["version"] == 1
+    if grid["version"] == 1:
+        assert "derived_from" not in grid
+    else:  # each version derives from the previous one
+        assert grid["derived_from"] == {"id": "boussole-nantes", "version": grid["version"] - 1}
     assert grid["title"] == "La boussole de l'IA — Nantes Métropole, juin 2025"
     assert grid["publisher"] == "Nantes Métropole"
     assert grid["published"] == "2025-06-01"  # a string, not a date
@@ -623,9 +664,10 @@ def test_section7_parser(section7_rows: list[dict[str, Any]]) -> None:
 
 
 def test_profile_matches_legal_rules(
-    facts: list[dict[str, Any]], section7_rows: list[dict[str, Any]]
+    grid: dict[str, Any], facts: list[dict[str, Any]], section7_rows: list[dict[str, Any]]
 ) -> None:
     expected = expected_facts(section7_rows)
+    amended = amended_options(grid["version"])
     assert [f["id"] for f in facts] == [e["id"] for e in expected]
     for fact, want in zip(facts, expected, strict=True):
         fact_id = fact["id"]
@@ -635,7 +677,7 @@ def test_profile_matches_legal_rules(
         assert fact["type"] == want["type"], fact_id
         option_ids = [o["id"] for o in fact["options"]]
         assert len(option_ids) == len(set(option_ids)), fact_id
-        assert set(option_ids) == want["options"], fact_id
+        assert set(option_ids) == want["options"] | amended.get(fact_id, set()), fact_id
         assert "nsp" not in option_ids, fact_id
         for option in fact["options"]:
             assert set(option) <= {"id", "label", "help"}, fact_id
@@ -760,3 +802,46 @@ def test_q8_applies_to_tools_for_external_users(by_number: dict[int, dict[str, A
             {"fact": "sortie", "in": ["information_personne"]},
         ]
     }
+
+
+# ----------------------------------------------------------------------------- versions
+
+
+def _without(data: dict[str, Any], amended: set[str]) -> dict[str, Any]:
+    """``data`` without what a later version may change: its number, its derived_from block,
+    and the options and help texts of the amended facts."""
+    copy = {k: v for k, v in data.items() if k not in ("version", "derived_from")}
+    copy["profile"] = [
+        {k: v for k, v in f.items() if k not in ("options", "help")} if f["id"] in amended else f
+        for f in data["profile"]
+    ]
+    return copy
+
+
+@pytest.mark.parametrize("version", sorted(set(GRID_PATHS) - {1}))
+def test_later_versions_change_only_what_is_documented(version: int) -> None:
+    previous, current = read_grid(GRID_PATHS[version - 1]), read_grid(GRID_PATHS[version])
+    amended = set(AMENDED_OPTIONS.get(version, {}))
+    assert _without(current, amended) == _without(previous, amended)
+    for fact_id in amended:
+        before = {o["id"]: o for o in next(f for f in previous["profile"] if f["id"] == fact_id)
+                  ["options"]}
+        after = {o["id"]: o for o in next(f for f in current["profile"] if f["id"] == fact_id)
+                 ["options"]}
+        # Options are only added, never removed or renamed, and keep their order: answers
+        # given under the previous version stay valid.
+        assert set(after) - set(before) == AMENDED_OPTIONS[version][fact_id]
+        assert [o for o in after if o in before] == list(before)
+        for option_id, option in before.items():
+            assert after[option_id]["label"] == option["label"], option_id
+
+
+def test_version_2_biometrie_scraping_option() -> None:
+    biometrie = next(f for f in read_grid(GRID_PATHS[2])["profile"] if f["id"] == "biometrie")
+    ids = [o["id"] for o in biometrie["options"]]
+    assert ids[ids.index("base_visages") + 1] == "moissonnage_visages"
+    scraping = biometrie["options"][ids.index("moissonnage_visages")]
+    assert scraping["label"] == (
+        "Constitution ou enrichissement d'une base de visages par collecte non ciblée "
+        "d'images (internet, vidéoprotection)")
+    assert "5(1)(e)" in biometrie["help"] and "5(1)(e)" in scraping["help"]

@@ -31,9 +31,10 @@ def problems_of(data: Any) -> str:
     return excinfo.value.report()
 
 
-def test_bundled_grid_loads() -> None:
-    grid = load_grid(GRID_FILE)
-    assert grid.key == "boussole-nantes@1"
+@pytest.mark.parametrize("version", [1, 2])
+def test_bundled_grid_loads(version: int) -> None:
+    grid = load_grid(bundled_grid_dir() / f"boussole-nantes-v{version}.yaml")
+    assert grid.key == f"boussole-nantes@{version}"
     assert [c.number for c in grid.criteria] == [1, 2, 3, 4, 5, 6, 7]
     assert [q.number for q in grid.questions] == list(range(1, 85))
     assert {q.number for q in grid.questions if q.computed} == {27, 45, 51, 59}
@@ -43,8 +44,13 @@ def test_bundled_grid_loads() -> None:
 def test_registry_finds_the_bundled_grid() -> None:
     registry = GridRegistry()
     assert registry.errors == []
-    assert registry.get("boussole-nantes").version == 1
+    assert [g.key for g in registry.all()] == ["boussole-nantes@1", "boussole-nantes@2"]
+    # Without a version, the latest one (the version new cases are pinned to).
+    assert registry.get("boussole-nantes") is registry.get_key("boussole-nantes@2")
+    assert registry.get_key("boussole-nantes") is registry.get_key("boussole-nantes@2")
     assert registry.get_key("boussole-nantes@1").title.startswith("La boussole de l'IA")
+    assert registry.get_key("boussole-nantes@1").derived_from is None
+    assert registry.get_key("boussole-nantes@2").derived_from == ("boussole-nantes", 1)
     with pytest.raises(LookupError):
         registry.get("inconnue")
 

@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from boussole.web.cases import services
 from boussole.web.cases.models import Case
+from boussole.web.grids import current_grid, registry
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,8 @@ def make_case(organisation: Any, user: Any, title: str = "Cas d'essai") -> Any:
 
 def test_a_case_is_pinned_to_the_current_grid(organisation: Any, make_user: Any) -> None:
     case = make_case(organisation, make_user("p", organisation))
-    assert case.grid_key == "boussole-nantes@1"
+    latest = max(g.version for g in registry().all() if g.id == "boussole-nantes")
+    assert case.grid_key == current_grid().key == f"boussole-nantes@{latest}"
     assert case.reference.endswith("-001")
     assert case.audit_events.get().action == "case_created"
 

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from boussole.core.errors import InvalidDocument
+from boussole.core.grid import GridRegistry
 from boussole.web.cases import services
 from boussole.web.cases.audit import audit_verify
 from boussole.web.cases.exchange import (
@@ -31,7 +32,7 @@ from boussole.web.cases.models import (
     Evidence,
     Opinion,
 )
-from boussole.web.grids import grid_for
+from boussole.web.grids import current_grid, grid_for
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +141,8 @@ def exported(case: Any) -> dict[str, Any]:
 def test_export_is_complete_and_ordered(rich_case: Any) -> None:
     document = exported(rich_case)
     assert document["format"] == FORMAT
-    assert document["grid"] == {"id": "boussole-nantes", "version": 1}
+    # A new case is pinned to the current (latest) grid version.
+    assert document["grid"] == {"id": "boussole-nantes", "version": current_grid().version}
     assert document["case"]["reference"] == rich_case.reference
     assert document["case"]["state"] == "en_instruction"
     assert document["case"]["lead"] == {"username": "porteur", "name": "Camille Morin"}
@@ -268,7 +270,7 @@ MALFORMED: list[tuple[dict[str, Any], list[str]]] = [
      ["answers[0].value : réponse invalide pour « est_ia » : Répondez « oui », « non »"]),
     ({"answers.0.item_id": "question_inconnue"},
      ["answers[0].item_id : « question_inconnue » n'est ni une question ni un fait du profil "
-      "de la grille boussole-nantes@1"]),
+      f"de la grille {GridRegistry().get('boussole-nantes').key}"]),
     ({"grid.version": 99},
      ["grid : grille « boussole-nantes » version 99 inconnue de cette instance"]),
     ({"evidence.0.content_base64": "pas du base64 !"},

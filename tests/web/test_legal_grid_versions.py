@@ -18,7 +18,14 @@ from boussole.web import grids
 from boussole.web.cases import services
 from boussole.web.cases.legal import case_evaluation, legal_retain
 from boussole.web.cases.models import Case
-from tests.core.rules.grid_versions import NEW_FACT, NEW_OPTION, RENUMBERED, write_grid
+from tests.core.rules.grid_versions import (
+    BASE_VERSION,
+    NEW_FACT,
+    NEW_OPTION,
+    RENUMBERED,
+    TEST_VERSION,
+    write_grid,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,22 +46,22 @@ def new_case(organisation: Any, user: Any, title: str) -> Case:
                                 service="Service des tests", purpose="Vérifier les versions.")
 
 
-def test_a_case_pinned_to_version_2_is_evaluated_with_its_facts(
+def test_a_case_pinned_to_a_new_version_is_evaluated_with_its_facts(
         grid_dir: Path, organisation: Any, make_user: Any, client: Any) -> None:
     juriste = make_user("juriste", organisation, role="referent", domain="juridique")
-    old = new_case(organisation, juriste, "Avant la version 2")
+    old = new_case(organisation, juriste, "Avant la nouvelle version")
     write_grid(grid_dir)
     grids.registry.cache_clear()  # a new grid version is published
-    case = new_case(organisation, juriste, "Après la version 2")
-    assert (old.grid_version, case.grid_version) == (1, 2)
+    case = new_case(organisation, juriste, "Après la nouvelle version")
+    assert (old.grid_version, case.grid_version) == (BASE_VERSION, TEST_VERSION)
 
     for item_id, value in ((NEW_FACT, "oui"), (NEW_OPTION[0], NEW_OPTION[1]),
                            ("est_ia", "oui")):
         services.answer_record(case=case, user=juriste, item_id=item_id, value=value)
     case.refresh_from_db()
     evaluation = case_evaluation(case)
-    v2 = grids.grid_for("boussole-nantes", 2)
-    assert evaluation.base is rule_base_for(v2) and NEW_FACT in evaluation.base.catalogue
+    new = grids.grid_for("boussole-nantes", TEST_VERSION)
+    assert evaluation.base is rule_base_for(new) and NEW_FACT in evaluation.base.catalogue
     assert evaluation.facts[NEW_FACT] == "oui"
     assert evaluation.facts[NEW_OPTION[0]] == NEW_OPTION[1]
     assert case.legal_level == evaluation.niveau_indicatif.name
@@ -63,9 +70,9 @@ def test_a_case_pinned_to_version_2_is_evaluated_with_its_facts(
     client.force_login(juriste)
     page = client.get(f"/cas/{case.pk}/juridique/")
     assert page.status_code == 200
-    assert f"{RENUMBERED[2]} — " in page.content.decode()  # v2's number of a fact to establish
+    assert f"{RENUMBERED[2]} — " in page.content.decode()  # the new number of a fact
 
-    # The version-1 case keeps version 1's facts.
+    # The older case keeps its version's facts.
     with pytest.raises(AnswerInvalid):
         services.answer_record(case=old, user=juriste, item_id=NEW_FACT, value="oui")
     services.answer_record(case=old, user=juriste, item_id="est_ia", value="oui")
@@ -74,6 +81,39 @@ def test_a_case_pinned_to_version_2_is_evaluated_with_its_facts(
     page = client.get(f"/cas/{old.pk}/juridique/")
     assert page.status_code == 200
     assert f"{RENUMBERED[1]} — " in page.content.decode()
+
+
+def test_a_case_pinned_to_bundled_version_1_keeps_its_answers(
+        organisation: Any, make_user: Any, client: Any) -> None:
+    """Version 2 of the bundled grid adds « moissonnage_visages » to biometrie: a case pinned
+    to version 1 keeps its answers and its options; a new case is pinned to version 2."""
+    juriste = make_user("juriste", organisation, role="referent", domain="juridique")
+    old = new_case(organisation, juriste, "Cas de la version 1")
+    Case.objects.filter(pk=old.pk).update(grid_version=1)  # created before version 2
+    old.refresh_from_db()
+    services.answer_record(case=old, user=juriste, item_id="biometrie",
+                           value=["base_visages", "verification"])
+    old.refresh_from_db()
+    evaluation = case_evaluation(old)
+    assert evaluation.base is rule_base_for(grids.grid_for("boussole-nantes", 1))
+    assert evaluation.facts["biometrie"] == {"base_visages", "verification"}
+    assert old.legal_level == evaluation.niveau_indicatif.name
+    # The option of version 2 does not exist for the version-1 case.
+    with pytest.raises(AnswerInvalid):
+        services.answer_record(case=old, user=juriste, item_id="biometrie",
+                               value=["moissonnage_visages"])
+    assert set(old.answers.get(item_id="biometrie").value) == {"base_visages", "verification"}
+    client.force_login(juriste)
+    page = client.get(f"/cas/{old.pk}/profil/")
+    assert page.status_code == 200 and "moissonnage_visages" not in page.content.decode()
+
+    case = new_case(organisation, juriste, "Cas de la version courante")
+    assert case.grid_version == grids.current_grid().version >= 2
+    services.answer_record(case=case, user=juriste, item_id="biometrie",
+                           value=["moissonnage_visages"])
+    assert case_evaluation(case).facts["biometrie"] == {"moissonnage_visages"}
+    page = client.get(f"/cas/{case.pk}/profil/")
+    assert page.status_code == 200 and "moissonnage_visages" in page.content.decode()
 
 
 def test_stored_levels_follow_the_writes_not_the_reads(organisation: Any, make_user: Any,

@@ -2,8 +2,12 @@
 
 Items are matched by identifier; a new version may declare renamed identifiers in
 ``derived_from.replaced_ids`` (old id → new id). An answer must be given again when its
-question is new, or when the text, type, unit or options of its question changed; a change of
-help text, referents or vendor flag keeps the answer.
+question is new, or when the text, type, unit, bounds or exclusive options of its question
+changed, or when one of its options was removed (a renamed option is a removal and an
+addition); a change of help text, referents, vendor flag or option labels keeps the answer,
+and so do options only added (or reordered): every previous answer still names an option of
+the new version. A grid author who adds an option keeps the old options in the same meaning
+(a narrower meaning is a new option id).
 """
 
 from __future__ import annotations
@@ -35,10 +39,30 @@ class ItemChange:
     label: str
     fields: tuple[str, ...]
     reanswer: bool
+    #: Option ids of the new version unknown to the old one, in the new version's order.
+    options_added: tuple[str, ...] = ()
+    #: Option ids of the old version gone from the new one, in the old version's order.
+    options_removed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"old_id": self.old_id, "new_id": self.new_id, "label": self.label,
-                "fields": list(self.fields), "reanswer": self.reanswer}
+                "fields": list(self.fields), "reanswer": self.reanswer,
+                "options_added": list(self.options_added),
+                "options_removed": list(self.options_removed)}
+
+    def describe(self) -> str:
+        """One French line: the item, what changed, and what becomes of its answers."""
+        fields = ", ".join(_LABELS.get(f, f) for f in self.fields)
+        notes = []
+        if self.options_removed:
+            notes.append(f"options supprimées : {', '.join(self.options_removed)}")
+        if self.options_added:
+            notes.append(f"options ajoutées : {', '.join(self.options_added)}")
+        if self.reanswer:
+            notes.append("à répondre de nouveau")
+        elif self.options_added or self.options_removed:
+            notes.append("réponses conservées")
+        return f"Modifiée : {self.label} ({fields})" + "".join(f" — {n}" for n in notes)
 
 
 @dataclass
@@ -77,9 +101,7 @@ class GridDiff:
         for old, new in self.renamed.items():
             lines.append(f"Renommée : {old} → {new}")
         for change in self.changed:
-            fields = ", ".join(_LABELS.get(f, f) for f in change.fields)
-            mark = " — à répondre de nouveau" if change.reanswer else ""
-            lines.append(f"Modifiée : {change.label} ({fields}){mark}")
+            lines.append(change.describe())
         must = self.must_reanswer
         lines.append(f"À répondre (de nouveau) : {len(must)}"
                      + (f" — {', '.join(must)}" if must else ""))
@@ -121,8 +143,14 @@ def diff_grids(old: Grid, new: Grid) -> GridDiff:
         before, after = _fields(old_item), _fields(new_item)
         changed = tuple(name for name in before if before[name] != after.get(name))
         if changed:
-            reanswer = any(name in _MATERIAL for name in changed)
-            result.changed.append(ItemChange(old_id, new_id, _label(new_item), changed, reanswer))
+            old_options, new_options = old_item.option_ids, new_item.option_ids
+            added = tuple(o for o in new_options if o not in old_options)
+            removed = tuple(o for o in old_options if o not in new_options)
+            # Options only added (or reordered): every previous answer is still an option.
+            material = [name for name in changed if name in _MATERIAL
+                        and (name != "option_ids" or removed)]
+            result.changed.append(ItemChange(old_id, new_id, _label(new_item), changed,
+                                             bool(material), added, removed))
     result.added = [item_id for item_id in new_items if item_id not in matched_new]
     return result
 

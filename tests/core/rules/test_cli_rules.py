@@ -13,7 +13,16 @@ from typing import Any
 import pytest
 import yaml
 
-from .grid_versions import NEW_FACT, RENUMBERED, version_2, write_grid
+from .grid_versions import (
+    BASE_KEY,
+    BASE_VERSION,
+    NEW_FACT,
+    RENUMBERED,
+    TEST_KEY,
+    TEST_VERSION,
+    next_version,
+    write_grid,
+)
 from .support import SCENARIOS, load_yaml, scenario_input
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -122,8 +131,10 @@ def test_evaluate_bad_date(tmp_path: Path) -> None:
 def test_lint_bundled_base() -> None:
     result = boussole("lint")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ("73 règles, 31 prédicats dérivés : aucune erreur "
-                                    "(grille boussole-nantes@1).")
+    # One line per bundled grid version, oldest first.
+    assert result.stdout.splitlines() == [
+        f"73 règles, 31 prédicats dérivés : aucune erreur (grille boussole-nantes@{v})."
+        for v in range(1, BASE_VERSION + 1)]
 
 
 def test_lint_broken_base(tmp_path: Path) -> None:
@@ -158,15 +169,17 @@ def test_evaluate_against_a_grid_version(tmp_path: Path) -> None:
     grids = tmp_path / "grilles"
     write_grid(grids)
     sheet = write(tmp_path, "fiche.yaml", f"faits: {{est_ia: oui, {NEW_FACT}: oui}}\n")
-    for chosen in ([], ["--grid", "boussole-nantes@2"], ["--grid", "boussole-nantes"]):
+    for chosen in ([], ["--grid", TEST_KEY], ["--grid", "boussole-nantes"]):
         result = boussole_with_grids(grids, "evaluate", str(sheet), *chosen)
-        assert result.returncode == 0, result.stderr  # the current grid is now version 2
+        assert result.returncode == 0, result.stderr  # the current grid is the test version
         priority = json.loads(result.stdout)["a_completer_en_priorite"]
         assert {p["fait"]: p["question"] for p in priority}[RENUMBERED[0]] == RENUMBERED[2]
+    for bundled in range(1, BASE_VERSION + 1):
+        assert_refused(boussole_with_grids(grids, "evaluate", str(sheet), "--grid",
+                                           f"boussole-nantes@{bundled}"),
+                       f"fait inconnu « {NEW_FACT} »")
     assert_refused(boussole_with_grids(grids, "evaluate", str(sheet), "--grid",
-                                       "boussole-nantes@1"), f"fait inconnu « {NEW_FACT} »")
-    assert_refused(boussole_with_grids(grids, "evaluate", str(sheet), "--grid",
-                                       "boussole-nantes@7"), "version 7 introuvable")
+                                       "boussole-nantes@99"), "version 99 introuvable")
     assert_refused(boussole("evaluate", str(sheet), "--grid", "boussole-nantes@deux"),
                    "« boussole-nantes@deux » invalide")
 
@@ -178,19 +191,23 @@ def test_lint_checks_every_known_grid(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         f"73 règles, 31 prédicats dérivés : aucune erreur (grille boussole-nantes@{v})."
-        for v in (1, 2)]
+        for v in range(1, TEST_VERSION + 1)]
+
+    broken_version = TEST_VERSION + 1
+    broken_key = f"boussole-nantes@{broken_version}"
 
     def drop_decision(data: dict[str, Any]) -> None:
-        version_2(data)
-        data["version"] = 3
+        next_version(data)
+        data["version"] = broken_version
         data["profile"] = [f for f in data["profile"] if f["id"] != "controle_humain"]
 
-    write_grid(grids, drop_decision, name="v3.yaml")
+    write_grid(grids, drop_decision, name=f"boussole-nantes-v{broken_version}.yaml")
     result = boussole_with_grids(grids, "lint")
     assert result.returncode == 2
-    assert "Grille boussole-nantes@3 :" in result.stderr
+    assert f"Grille {broken_key} :" in result.stderr
     assert "fait inconnu « controle_humain »" in result.stderr
     assert "Traceback" not in result.stderr
-    assert "boussole-nantes@3" not in result.stdout and "boussole-nantes@2" in result.stdout
-    only = boussole_with_grids(grids, "lint", "--grid", "boussole-nantes@2")
-    assert only.returncode == 0 and "boussole-nantes@2" in only.stdout
+    assert broken_key not in result.stdout
+    assert TEST_KEY in result.stdout and BASE_KEY in result.stdout
+    only = boussole_with_grids(grids, "lint", "--grid", TEST_KEY)
+    assert only.returncode == 0 and TEST_KEY in only.stdout
