@@ -9,7 +9,10 @@ vendor), ``edit_description``, ``answer_profile``, ``answer`` (on the criteria l
 :attr:`Abilities.answer_criteria`), ``answer_vendor`` (vendor-facing questions only),
 ``comment``, ``attach``, ``assign`` (name anyone on any criterion: the case's managers),
 ``assign_self`` (name oneself on :attr:`Abilities.self_assign_criteria`), ``give_opinion``
-(on :attr:`Abilities.opinion_criteria`).
+(on :attr:`Abilities.opinion_criteria`), ``enter_footprint`` (the inputs of the criterion-5
+footprint calculator: the case's lead and the criterion's referents; the vendor enters the
+vendor-facing inputs by ``answer_vendor`` — :meth:`Abilities.can_enter_footprint_inputs`) and
+``validate_footprint`` (the criterion-5 referents: :meth:`Abilities.can_validate_footprint`).
 
 Porteurs act on the cases they lead (or created); on another porteur's case they read and
 comment, and answer only the criteria a manager named them on. Assignments follow
@@ -27,6 +30,8 @@ from boussole.core.workflow import CRITERIA, OPEN_STATES, OPINION_STATES
 __all__ = ["OPEN_STATES", "OPINION_STATES", "Abilities", "abilities", "assignment_problem"]
 
 ALL_CRITERIA = frozenset(CRITERIA)
+#: The criterion whose figures the footprint calculator computes.
+FOOTPRINT_CRITERION = 5
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,19 @@ class Abilities:
 
     def can_give_opinion(self, number: int) -> bool:
         return number in self.opinion_criteria
+
+    def can_enter_footprint_inputs(self, *, vendor_inputs: bool = True) -> bool:
+        """May enter the inputs of the footprint calculator (criterion 5): the case's lead
+        and the criterion's referents; the vendor only when every input is a vendor-facing
+        question of the grid (``vendor_inputs``)."""
+        if self.can("answer_vendor"):  # the vendor answers its questionnaire's questions
+            return vendor_inputs
+        return self.can("enter_footprint")
+
+    def can_validate_footprint(self) -> bool:
+        """May validate the calculator's inputs: a referent of criterion 5 (by domain or
+        named on it)."""
+        return self.can("validate_footprint")
 
 
 def criteria_for_domain(domain: str, criterion_referents: Mapping[int, Collection[str]]
@@ -170,7 +188,7 @@ def abilities(*, role: str, domain: str = "", state: str, is_lead: bool = False,
             actions.add("attach")
         if open_ and is_lead:
             actions |= {"answer_profile", "answer", "assign", "edit_description",
-                        "assign_self"}
+                        "assign_self", "enter_footprint"}
             answer = criteria_for_domain("porteur", referents) | assigned
             self_assign = criteria_for_domain("porteur", referents)
         elif open_ and assigned:
@@ -185,6 +203,8 @@ def abilities(*, role: str, domain: str = "", state: str, is_lead: bool = False,
             self_assign = criteria_for_domain(domain, referents)
             if domain == "numerique":
                 actions |= {"assign", "edit_description"}
+            if FOOTPRINT_CRITERION in mine:
+                actions |= {"enter_footprint", "validate_footprint"}
         if state in OPINION_STATES:
             actions.add("give_opinion")
             opinion = mine

@@ -317,13 +317,13 @@ def test_a_block_removed_is_no_longer_answered(case: Any, people: Any) -> None:
 def test_sizing_help_lists_assumptions_and_feeds_the_calculator(client: Any, case: Any,
                                                                  people: Any) -> None:
     client.force_login(people["green"])
-    form = {"use_case": "chatbot", "requests_per_month": "5 000", "model_params_b": "7",
-            "hosting": "self_hosted", "location": "FR"}
+    form = {"use_case": "chatbot", "requests_per_year": "5 000", "requests_period": "month",
+            "model_params_b": "7", "hosting": "self_hosted", "location": "FR"}
     response = client.post(url(case, "estimation/"), {**form, "action": "estimate"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Hypothèses" in html and "Mémoire GPU nécessaire" in html
-    assert "par mois × 12" in html
+    assert "60\u202f000" in html  # requests per year, from 5 000 a month
     assert not FootprintInput.objects.filter(case=case).exists()
     response = client.post(url(case, "estimation/"), {**form, "action": "use"})
     assert response.status_code == 302
@@ -346,12 +346,13 @@ def test_sizing_help_refuses_bad_figures_next_to_the_field(client: Any, case: An
     client.force_login(people["green"])
     before = snapshot(case)
     response = client.post(url(case, "estimation/"), {
-        "use_case": "chatbot", "requests_per_month": "-3", "model_params_b": "",
+        "use_case": "chatbot", "requests_per_year": "-3", "requests_period": "month",
+        "model_params_b": "",
         "hosting": "api", "location": "FR", "action": "use"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "strictement positif" not in error_of(html, "f-requests_per_month")
-    assert "positif ou nul" in error_of(html, "f-requests_per_month")
+    assert "strictement positif" not in error_of(html, "f-requests_per_year")
+    assert "positif ou nul" in error_of(html, "f-requests_per_year")
     assert error_of(html, "f-model_params_b") == "Valeur obligatoire."
     assert snapshot(case) == before
 
@@ -367,7 +368,8 @@ def test_the_forms_are_prefilled_from_the_grid(client: Any, case: Any, people: A
     assert 'name="llm_api-requests_per_year" value="60000"' in html
     html = client.get(url(case, "estimation/")).content.decode()
     assert 'name="model_params_b" value="7"' in html
-    assert 'name="requests_per_month" value="5000"' in html
+    assert 'name="requests_per_year" value="5000"' in html
+    assert '<option value="month" selected>par mois</option>' in html
 
 
 def test_a_form_round_trips_a_document() -> None:
@@ -450,12 +452,12 @@ def test_elected_official_reads_but_cannot_change(client: Any, case: Any, people
     html = client.get(url(case)).content.decode()
     assert "Calculer et enregistrer" not in html and "Remplacer la valeur" not in html
     assert "<svg" in html
-    assert "<dt>Requêtes par an</dt><dd>60000</dd>" in html  # the stored inputs, read-only
+    assert "<dt>Nombre de requêtes</dt><dd>60000 par an</dd>" in html  # stored, read-only
     assert client.get(url(case, "alternative/")).status_code == 200
     posts = [
         (url(case), CHATBOT_FORM),
         (url(case, "valeurs/cpu_emissions/"), {"value": "1", "justification": "x"}),
-        (url(case, "estimation/"), {"requests_per_month": "1", "model_params_b": "7",
+        (url(case, "estimation/"), {"requests_per_year": "1", "model_params_b": "7",
                                     "action": "use"}),
         (url(case, "alternative/option-ia/"), {"ai_cost": "x"}),
         (url(case, "alternative/scenarios/"), {"title": "x"}),

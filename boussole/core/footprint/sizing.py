@@ -14,6 +14,7 @@ from typing import Any
 
 from boussole.core.errors import InvalidDocument, Problem
 from boussole.core.footprint import data, llm
+from boussole.core.footprint.places import PlaceUnknown, parse_place
 
 JSON = dict[str, Any]
 
@@ -114,8 +115,9 @@ def _check_number(
 def estimate_from_sizing(
     *,
     use_case: str = "chatbot",
-    requests_per_month: float,
+    requests_per_month: float | None = None,
     model_params_b: float,
+    requests_per_year: float | None = None,
     location: str = "FR",
     hosting: str = "api",
     active_params_b: float | None = None,
@@ -130,7 +132,9 @@ def estimate_from_sizing(
 
     ``hosting="api"`` gives an ``llm_api`` block (EcoLogits); ``hosting="self_hosted"`` gives a
     compute profile for a dedicated inference server (Green Algorithms) and its equipment.
-    Raises :class:`InvalidDocument` (French messages) on invalid parameters.
+    The volume is given per month (``requests_per_month``) or per year
+    (``requests_per_year``), not both. Raises :class:`InvalidDocument` (French messages) on
+    invalid parameters.
     """
     problems: list[Problem] = []
     case = USE_CASES.get(use_case)
@@ -144,14 +148,26 @@ def estimate_from_sizing(
             Problem(("hosting",), f"hébergement inconnu « {hosting} » ; valeurs admises : "
                     f"{', '.join(HOSTINGS)}.")
         )
-    if data.find_location(location) is None:
-        problems.append(Problem(("location",), f"lieu inconnu « {location} »."))
+    try:
+        location = parse_place(location)
+    except PlaceUnknown as exc:
+        problems.append(Problem(("location",), str(exc)))
     if provider is not None and provider not in data.PROVIDERS:
         problems.append(
             Problem(("provider",), f"fournisseur inconnu « {provider} » ; valeurs admises : "
                     f"{', '.join(data.PROVIDERS)}.")
         )
-    monthly = _check_number(problems, "requests_per_month", requests_per_month)
+    if (requests_per_month is None) == (requests_per_year is None):
+        problems.append(Problem(("requests_per_year",), "indiquez le nombre de requêtes par "
+                                "mois ou par an (l'un des deux)."))
+        requests_per_year = 1.0
+    if requests_per_year is not None:
+        yearly = _check_number(problems, "requests_per_year", requests_per_year)
+        volume_text = _fr(yearly)
+    else:
+        monthly = _check_number(problems, "requests_per_month", requests_per_month)
+        yearly = monthly * 12
+        volume_text = f"{_fr(yearly)} (= {_fr(monthly)} par mois × 12)"
     total_b = _check_number(problems, "model_params_b", model_params_b, positive=True)
     active_b = (
         _check_number(problems, "active_params_b", active_params_b, positive=True)
@@ -178,7 +194,7 @@ def estimate_from_sizing(
     if problems or case is None:
         raise InvalidDocument(problems, source="estimation par dimensionnement")
 
-    requests_per_year = monthly * 12
+    requests_per_year = yearly
     tokens = float(case.output_tokens) if tokens is None else tokens
     document: JSON = {"service_years": years, "location": location.upper()}
     if provider is not None:
@@ -188,7 +204,7 @@ def estimate_from_sizing(
     assumptions = [
         Assumption(
             "Requêtes par an",
-            f"{_fr(requests_per_year)} (= {_fr(monthly)} par mois × 12)",
+            volume_text,
             "donnée du porteur",
         ),
         Assumption(

@@ -6,6 +6,7 @@ import hashlib
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from boussole.core import cases as rules
@@ -28,6 +29,12 @@ from boussole.web.cases.models import (
     Opinion,
     State,
     Verdict,
+)
+from boussole.web.cases.notifications import (
+    case_facts,
+    mentioned_in,
+    notifications_done,
+    notify_event,
 )
 from boussole.web.grids import current_grid, grid_for
 
@@ -73,10 +80,12 @@ def case_create(*, organisation: Organisation, user: User, title: str, service: 
 
 @case_write
 def answer_record(*, case: Case, user: User, item_id: str, value: Any, justification: str = "",
-                  expected_revision: int | None = None) -> Answer:
+                  expected_revision: int | None = None, by_calculator: bool = False) -> Answer:
     """Validate and store one answer. ``expected_revision`` is the revision the user read
     (0 for "no answer yet"); if the stored one differs, :class:`AnswerConflict` is raised and
-    nothing changes. Invalid values raise :class:`AnswerInvalid` (French message)."""
+    nothing changes. Invalid values raise :class:`AnswerInvalid` (French message).
+    ``by_calculator``: the footprint calculator writes the answer for ``user``, whom its
+    service allowed (core: ``Abilities.can_enter_footprint_inputs``)."""
     if case.state in FROZEN_STATES or case.state in CLOSED_STATES:
         raise AnswerInvalid("Le dossier est figé à cette étape : rouvrez l'instruction pour "
                             "modifier une réponse (une nouvelle version sera créée).")
@@ -85,7 +94,8 @@ def answer_record(*, case: Case, user: User, item_id: str, value: Any, justifica
     if problem:
         raise AnswerInvalid(problem)
     item = grid.item(item_id)
-    ensure_allowed(user, case, "answer", item=item)
+    if not by_calculator:
+        ensure_allowed(user, case, "answer", item=item)
     kind = Answer.Kind.QUESTION if grid.has_question(item_id) else Answer.Kind.FACT
     normalised = validate_value(item, value)
     justification = justification.strip()
@@ -174,6 +184,9 @@ def assignment_add(*, case: Case, user: User, criterion: int, referent: User) ->
         audit_record(case=case, user=user, action="assignment_added",
                      item_id=f"critere:{criterion}", after={"user": referent.pk,
                                                             "name": str(referent)})
+        if case.state != "brouillon":  # before the launch, the launch tells everyone named
+            notify_event(case, "assignment", actor=user, criterion=criterion,
+                         targets=[referent], topic=f"critere:{criterion}")
     return assignment
 
 
@@ -183,6 +196,8 @@ def assignment_remove(*, case: Case, user: User, assignment: Assignment) -> None
     audit_record(case=case, user=user, action="assignment_removed",
                  item_id=f"critere:{assignment.criterion}",
                  before={"user": assignment.user_id, "name": str(assignment.user)})
+    notifications_done(case, "assignment_removed", actor=user,
+                       topic=f"critere:{assignment.criterion}", targets=[assignment.user_id])
     assignment.delete()
 
 
@@ -206,7 +221,32 @@ def comment_add(*, case: Case, user: User, body: str, item_id: str = "",
     audit_record(case=case, user=user, action="comment_added", item_id=item_id,
                  after={"comment": comment.pk, "body": body,
                         "parent": parent.pk if parent else None})
+    _comment_events(case, user, comment, parent)
     return comment
+
+
+def _comment_events(case: Case, user: User, comment: Comment, thread: Comment | None) -> None:
+    """Tell the people a comment addresses (@mention), the author of the answer commented on,
+    and the others in the thread; replying settles one's own notifications of the thread."""
+    topic = f"fil:{(thread or comment).pk}"
+    notifications_done(case, "comment_added", actor=user, topic=topic)
+    facts = case_facts(case)
+    url = (reverse("cases:discussion", args=[case.pk, comment.item_id]) if comment.item_id
+           else reverse("cases:criterion", args=[case.pk, comment.criterion])
+           if comment.criterion else reverse("cases:detail", args=[case.pk]))
+    told = set(mentioned_in(comment.body, facts))
+    notify_event(case, "mention", actor=user, targets=told, topic=topic, url=url, facts=facts)
+    if comment.item_id:
+        authors = set(Answer.objects.filter(case=case, item_id=comment.item_id)
+                      .values_list("answered_by_id", flat=True)) - told
+        notify_event(case, "comment_on_answer", actor=user, targets=authors, topic=topic,
+                     url=url, facts=facts)
+        told |= authors
+    if thread is not None:
+        others = ({thread.author_id} | set(Comment.objects.filter(parent=thread)
+                                           .values_list("author_id", flat=True))) - told
+        notify_event(case, "comment_reply", actor=user, targets=others, topic=topic, url=url,
+                     facts=facts)
 
 
 @case_write
@@ -222,6 +262,8 @@ def comment_resolve(*, case: Case, user: User, comment: Comment, resolved: bool 
     audit_record(case=case, user=user,
                  action="comment_resolved" if resolved else "comment_reopened",
                  item_id=thread.item_id, after={"comment": thread.pk})
+    if resolved:
+        notifications_done(case, "comment_resolved", actor=user, topic=f"fil:{thread.pk}")
     return thread
 
 
@@ -314,4 +356,27 @@ def opinion_give(*, case: Case, user: User, criterion: int, verdict: str,
         current.save()
     audit_record(case=case, user=user, action="opinion_given", item_id=f"critere:{criterion}",
                  before=before, after=after)
+    _opinion_events(case, user, criterion, verdict)
     return current
+
+
+def _opinion_events(case: Case, user: User, criterion: int, verdict: str) -> None:
+    """The opinion settles the criterion's requests; it reaches the lead when unfavourable or
+    reserved, the people who answered the criterion, and the pilots once every criterion has
+    an opinion."""
+    topic = f"critere:{criterion}"
+    notifications_done(case, "opinion_given", actor=user, topic=topic)
+    facts = case_facts(case)
+    notify_event(case, "opinion_reserved", actor=user, criterion=criterion, verdict=verdict,
+                 topic=topic, facts=facts)
+    grid = grid_for(case.grid_id, case.grid_version)
+    questions = [q.id for q in grid.criterion(criterion).questions]
+    authors = set(Answer.objects.filter(case=case, item_id__in=questions)
+                  .values_list("answered_by_id", flat=True))
+    if case.lead_id is not None and verdict in ("defavorable", "favorable_reserves"):
+        authors.discard(case.lead_id)  # already told by "opinion_reserved"
+    notify_event(case, "opinion_on_answer", actor=user, criterion=criterion, verdict=verdict,
+                 targets=authors, topic=topic, facts=facts)
+    if case.state == "en_instruction" and Opinion.objects.filter(case=case).values(
+            "criterion").distinct().count() >= len(grid.criteria):
+        notify_event(case, "group_opinion_due", actor=user, facts=facts)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from boussole.core.errors import Problem, format_path
+from boussole.core.footprint.places import PERIODS, PlaceUnknown, parse_place, per_year, place_label
 from boussole.core.grid import Grid
 from boussole.web.footprint.inputs import format_number, humanise, parse_number
 
@@ -110,6 +111,20 @@ class TextField(forms.CharField):
         return attrs
 
 
+class LocationField(TextField):
+    """A place as people type it ("France", "fr", "Allemagne", "DE"…), the calculator's code
+    in the document (:func:`boussole.core.footprint.places.parse_place`)."""
+
+    def to_python(self, value: Any) -> str:
+        text = str(super().to_python(value) or "").strip()
+        if not text:
+            return ""
+        try:
+            return parse_place(text)
+        except PlaceUnknown as exc:
+            raise ValidationError(str(exc), code="place") from exc
+
+
 class ChoiceField(forms.ChoiceField):
     def __init__(self, label: StrOrPromise, choices: Choices, *, required: bool = False,
                  **kwargs: Any) -> None:
@@ -117,6 +132,19 @@ class ChoiceField(forms.ChoiceField):
             "invalid_choice": _("Choix inconnu : « %(value)s »."),
             "required": _("Valeur obligatoire.")}, **kwargs)
         self.unit = ""
+
+
+PERIOD_CHOICES: Choices = (("year", _("par an")), ("month", _("par mois")))
+
+
+class PeriodField(ChoiceField):
+    """The period a volume is typed in, shown next to its number (a select): the number is
+    stored per year (:attr:`FootprintForm.periods`)."""
+
+    is_period = True
+
+    def __init__(self, *, initial: str = "year") -> None:
+        super().__init__(_("Période"), PERIOD_CHOICES, initial=initial)
 
 
 class FootprintBoundField(forms.BoundField):
@@ -155,6 +183,17 @@ class FootprintBoundField(forms.BoundField):
         return None
 
     @property
+    def is_period(self) -> bool:
+        """A period select, rendered next to its number (not on its own)."""
+        return bool(getattr(self.field, "is_period", False))
+
+    @property
+    def period(self) -> forms.BoundField | None:
+        """The period select of this number, if it is typed per month or per year."""
+        name = getattr(self.form, "periods", {}).get(self.name)
+        return self.form[name] if name else None
+
+    @property
     def error_text(self) -> str:
         return " ".join(str(message) for message in self.errors)
 
@@ -162,10 +201,15 @@ class FootprintBoundField(forms.BoundField):
     def shown_value(self) -> str:
         """The value for a read-only page: the choice's label, or the figure with its unit."""
         value = self.value()
-        if empty(value):
+        if empty(value) or self.is_period:  # a period is shown with its number
             return ""
         if isinstance(self.field, forms.ChoiceField):
             return str(dict(self.field.choices).get(value, value))  # type: ignore[arg-type]
+        if isinstance(self.field, LocationField):
+            return f"{place_label(str(value))} ({value})"
+        if self.period is not None:
+            period = str(dict(PERIOD_CHOICES).get(self.period.value(), ""))
+            return f"{value} {period}".strip()
         return f"{value} {self.unit}".strip()
 
 
@@ -178,22 +222,37 @@ class FootprintForm(forms.Form):
     use_required_attribute = False
     #: Field name → identifier of the grid question it answers.
     questions: ClassVar[dict[str, str]] = {}
+    #: Number field → its period select (:class:`PeriodField`): the number is stored per year.
+    periods: ClassVar[dict[str, str]] = {}
 
     def __init__(self, *args: Any, grid: Grid | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "f-%s")
         super().__init__(*args, **kwargs)
         self.grid = grid
 
+    def _typed_fields(self) -> list[str]:
+        """The fields that describe something (a period select alone describes nothing)."""
+        return [name for name in self.fields if name not in self.periods.values()]
+
     def filled(self) -> bool:
         """Was anything typed (or stored) in this group, valid or not?"""
         if self.is_bound:
-            return any(str(self[name].data or "").strip() for name in self.fields)
-        return any(not empty(self[name].value()) for name in self.fields)
+            return any(str(self[name].data or "").strip() for name in self._typed_fields())
+        return any(not empty(self[name].value()) for name in self._typed_fields())
+
+    def clean(self) -> dict[str, Any]:
+        """A number typed per month or per year becomes a number per year."""
+        cleaned: dict[str, Any] = super().clean() or {}
+        for name, period in self.periods.items():
+            value = cleaned.get(name)
+            if isinstance(value, int | float) and cleaned.get(period) in PERIODS:
+                cleaned[name] = per_year(value, cleaned[period])
+        return cleaned
 
     def block(self) -> JSON:
         """The valid values typed, as the document's keys (call after ``is_valid()``)."""
         return {name: value for name, value in getattr(self, "cleaned_data", {}).items()
-                if not empty(value)}
+                if not empty(value) and name not in self.periods.values()}
 
     def error_fields(self) -> list[forms.BoundField]:
         return [field for field in self if field.errors]

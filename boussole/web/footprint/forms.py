@@ -36,8 +36,10 @@ from boussole.web.footprint.fields import (
     Choices,
     DocPath,
     FootprintForm,
+    LocationField,
     NumberField,
     PercentField,
+    PeriodField,
     TextField,
     empty,
     place_problems,
@@ -79,7 +81,7 @@ class SiteForm(FootprintForm):
     provider = ChoiceField(_("Hébergeur"), PROVIDER_CHOICES,
                            help_text=_("Donne le PUE par défaut quand il n'est pas connu."))
     pue = NumberField(_("PUE"), help_text=_("Vide : PUE de l'infrastructure ou de l'hébergeur."))
-    location = TextField(_("Lieu (code)"), datalist=LOCATIONS, help_text=SAME_PLACE)
+    location = LocationField(_("Lieu"), datalist=LOCATIONS, help_text=SAME_PLACE)
 
 
 class ServiceForm(FootprintForm):
@@ -89,8 +91,9 @@ class ServiceForm(FootprintForm):
 
 
 class InfrastructureForm(FootprintForm):
-    location = TextField(_("Lieu de l'infrastructure (code)"), datalist=LOCATIONS, help_text=_(
-        "Code Green Algorithms : FR, DE, IE, US… Vide : moyenne mondiale."))
+    location = LocationField(_("Lieu de l'infrastructure"), datalist=LOCATIONS, help_text=_(
+        "Pays ou code : France ou FR, Allemagne ou DE, Irlande ou IE… Vide : moyenne "
+        "mondiale."))
     provider = ChoiceField(_("Hébergeur"), PROVIDER_CHOICES)
     pue = NumberField(_("PUE du centre de données"), help_text=_(
         "Vide : valeur par défaut de l'hébergeur (1,56 si inconnu)."))
@@ -102,14 +105,18 @@ class InfrastructureForm(FootprintForm):
 
 
 class LlmApiForm(SiteForm):
-    requests_per_year = NumberField(_("Requêtes par an"))
+    requests_per_year = NumberField(_("Nombre de requêtes"), help_text=_(
+        "Par mois ou par an : choisissez la période à côté du nombre."))
+    requests_period = PeriodField()
     output_tokens = NumberField(_("Jetons générés par réponse"),
                                 help_text=_("Environ 400 pour une conversation courte."))
     total_params_b = NumberField(_("Paramètres du modèle"), unit=_("milliards"))
     active_params_b = NumberField(_("Paramètres actifs par jeton"), unit=_("milliards"),
                                   help_text=_("Vide : tous (modèle dense)."))
-    field_order = ("requests_per_year", "output_tokens", "total_params_b", "active_params_b")
+    field_order = ("requests_per_year", "requests_period", "output_tokens", "total_params_b",
+                   "active_params_b")
     questions = {"requests_per_year": "nombre_executions", "total_params_b": "nombre_parametres"}
+    periods = {"requests_per_year": "requests_period"}
 
 
 class ComputeForm(SiteForm):

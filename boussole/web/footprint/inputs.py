@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from boussole.core.footprint import data
+from boussole.core.footprint.places import PlaceUnknown, parse_place
 
 JSON = dict[str, Any]
 
@@ -120,9 +121,13 @@ def _number(value: Any) -> float | None:
 
 
 def _place(value: Any) -> str | None:
-    if isinstance(value, str) and "france" in value.lower():
-        return "FR"
-    return None
+    """A place answered in the grid ("France", "Allemagne", "FR"…) as the calculator's code."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return parse_place(value)
+    except PlaceUnknown:
+        return "FR" if "france" in value.lower() else None
 
 
 _RATE = re.compile(r"(\d[\d\s\u202f\u00a0]*(?:,\d+)?)\s*\D{0,30}?par (mois|an)\b")
@@ -207,11 +212,12 @@ def document_from_answers(answers: Mapping[str, Any]) -> JSON:
 
 def sizing_initial(answers: Mapping[str, Any]) -> dict[str, str]:
     """The sizing form, prefilled from the grid (parameters and executions of the model)."""
-    values = {"use_case": "chatbot", "hosting": "api", "location": "FR"}
+    values = {"use_case": "chatbot", "hosting": "api", "location": "FR",
+              "requests_period": "month"}
     params = _number(answers.get("nombre_parametres"))
     if params:
         values["model_params_b"] = format_number(params / 1e9)
     per_year = _per_year(answers.get("nombre_executions"))
     if per_year:
-        values["requests_per_month"] = format_number(per_year / 12)
+        values["requests_per_year"] = format_number(per_year / 12)
     return values

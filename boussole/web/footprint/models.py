@@ -24,12 +24,25 @@ class FootprintInput(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     revision = models.PositiveIntegerField(default=1)
+    #: The criterion-5 referent's validation of the inputs, and the revision it covers: a
+    #: later revision (the inputs changed) is "à revalider".
+    validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    validated_at = models.DateTimeField(_("validé le"), null=True, blank=True)
+    validated_revision = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("empreinte d'un cas d'usage")
 
     def __str__(self) -> str:
         return f"{self.case_id}: empreinte r{self.revision}"
+
+    @property
+    def validation(self) -> str:
+        """``validated``, ``to_revalidate`` (the inputs changed since) or ``none``."""
+        if self.validated_revision is None:
+            return "none"
+        return "validated" if self.validated_revision == self.revision else "to_revalidate"
 
 
 class ComputedAnswer(models.Model):

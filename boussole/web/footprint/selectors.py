@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from boussole.web.cases.models import Answer, Case
+from boussole.web.accounts.models import User
+from boussole.web.cases.models import Answer, Assignment, Case
 from boussole.web.footprint import display
 from boussole.web.footprint.equivalents import equivalents
 from boussole.web.footprint.models import (
@@ -18,7 +19,26 @@ from boussole.web.grids import grid_for
 
 
 def footprint_get(case: Case) -> FootprintInput | None:
-    return FootprintInput.objects.select_related("updated_by").filter(case=case).first()
+    return (FootprintInput.objects.select_related("updated_by", "validated_by")
+            .filter(case=case).first())
+
+
+@dataclass(frozen=True)
+class InputPeople:
+    """Who enters the calculator's inputs of a case and who validates them (one query)."""
+
+    lead: User | None
+    referents: list[User]  # named on criterion 5
+
+
+def input_people(case: Case) -> InputPeople:
+    referents = [a.user for a in Assignment.objects.filter(case=case, criterion=5)
+                 .select_related("user")]
+    lead_id = case.lead_id or case.created_by_id
+    lead = next((u for u in referents if u.pk == lead_id), None)
+    if lead is None and lead_id:
+        lead = User.objects.filter(pk=lead_id).first()
+    return InputPeople(lead=lead, referents=referents)
 
 
 def computed_answers(case: Case) -> dict[str, ComputedAnswer]:
@@ -52,6 +72,7 @@ class CriterionSummary:
     checks: dict[str, Any]
     per_year_kg: float | None
     has_footprint: bool
+    validation: str = "none"  # FootprintInput.validation
     scenario_count: int = 0
     comparison: NoAiComparison | None = None
     questions: str = ""  # the computed questions of the grid: "Q27, Q45, Q51 et Q59"
@@ -71,7 +92,8 @@ def criterion_summary(case: Case, number: int) -> CriterionSummary:
         return CriterionSummary(number=7, computed=[], checks={}, per_year_kg=None,
                                 has_footprint=False, scenario_count=count,
                                 comparison=comparison)
-    footprint = FootprintInput.objects.filter(case=case).only("result").first()
+    footprint = (FootprintInput.objects.filter(case=case)
+                 .only("result", "revision", "validated_revision").first())
     result = footprint.result if footprint is not None else {}
     grid = grid_for(case.grid_id, case.grid_version)
     computed_questions = [q for q in grid.questions if q.computed]
@@ -82,6 +104,7 @@ def criterion_summary(case: Case, number: int) -> CriterionSummary:
     return CriterionSummary(number=5, computed=computed, checks=result.get("checks") or {},
                             per_year_kg=(result.get("per_year") or {}).get("kg_co2e"),
                             has_footprint=footprint is not None,
+                            validation=footprint.validation if footprint else "none",
                             questions=display.enumeration(list(labels.values())))
 
 

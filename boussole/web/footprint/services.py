@@ -17,10 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boussole.core import cases as rules
-from boussole.core.errors import Conflict, InvalidDocument, Problem, Refusal
+from boussole.core.access import FOOTPRINT_CRITERION, Abilities
+from boussole.core.errors import Conflict, Forbidden, InvalidDocument, Problem, Refusal
 from boussole.core.footprint import compute_footprint
+from boussole.core.footprint.places import french_number
 from boussole.core.grid import AnswerInvalid, validate_value
 from boussole.web.accounts.models import User
+from boussole.web.cases.access import case_abilities
 from boussole.web.cases.audit import audit_record
 from boussole.web.cases.locking import case_write
 from boussole.web.cases.models import Answer, Case
@@ -40,6 +43,14 @@ TOOL_JUSTIFICATION = "Calculé par l'outil d'empreinte (méthode Green Algorithm
 RETIRED_JUSTIFICATION = ("Plus calculée par l'outil d'empreinte : les données d'entrée "
                          "correspondantes ont été retirées.")
 JUSTIFICATION_REQUIRED = "Une valeur saisie à la place du calcul doit être justifiée."
+#: The justification of an answer the calculator copied from its inputs (Q35, Q37).
+INPUT_JUSTIFICATION = "Repris des données d'entrée du calculateur d'empreinte"
+#: The grid questions that ask for a figure of the calculator's inputs: question id →
+#: (block, key) of the document.
+INPUT_QUESTIONS: dict[str, tuple[str, str]] = {
+    "nombre_parametres": ("llm_api", "total_params_b"),
+    "nombre_executions": ("llm_api", "requests_per_year"),
+}
 FOOTPRINT_ITEM = "empreinte"
 COMPARISON_ITEM = "comparaison_sans_ia"
 MAX_TEXT = 5000
@@ -121,7 +132,89 @@ def _write_answer(case: Case, user: User, row: ComputedAnswer) -> None:
     else:
         value, justification = answer_figure(row.computed_value), TOOL_JUSTIFICATION
     answer_record(case=case, user=user, item_id=row.question_id, value=value,
-                  justification=justification)
+                  justification=justification, by_calculator=True)
+
+
+# --- Who enters and who validates the inputs (the rule is the core's) ---------------------
+
+def vendor_inputs(case: Case) -> bool:
+    """Are all the calculator's inputs vendor-facing questions of the case's grid?"""
+    grid = grid_for(case.grid_id, case.grid_version)
+    return all(q.vendor for q in grid.criterion(FOOTPRINT_CRITERION).questions
+               if not q.computed)
+
+
+def may_enter_inputs(case: Case, abilities: Abilities) -> bool:
+    return abilities.can_enter_footprint_inputs(vendor_inputs=vendor_inputs(case))
+
+
+def may_override(abilities: Abilities) -> bool:
+    """Replacing a computed figure is the instruction group's call (who answers criterion 5),
+    not the lead's nor the vendor's."""
+    return abilities.can("answer") and abilities.can_answer_criterion(FOOTPRINT_CRITERION)
+
+
+def _require_override(case: Case, user: User) -> None:
+    if not may_override(case_abilities(user, case)):
+        raise Forbidden(_("Vous ne pouvez pas remplacer une valeur calculée."))
+
+
+def _require_entry(case: Case, user: User) -> None:
+    if not may_enter_inputs(case, case_abilities(user, case)):
+        raise Forbidden(_("Seuls le chef de projet du dossier, les référents du critère 5 et le "
+                          "prestataire peuvent saisir les données du calculateur."))
+
+
+# --- The figures of the inputs that grid questions ask for (Q35, Q37) ---------------------
+
+def input_figures(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers the inputs give to :data:`INPUT_QUESTIONS`, as the grid holds them."""
+    out: dict[str, Any] = {}
+    block = document.get("llm_api")
+    if not isinstance(block, Mapping):
+        return out
+    params = block.get("total_params_b")
+    if isinstance(params, int | float) and not isinstance(params, bool) and params > 0:
+        out["nombre_parametres"] = answer_figure(params * 1e9)
+    requests = block.get("requests_per_year")
+    if isinstance(requests, int | float) and not isinstance(requests, bool) and requests >= 0:
+        # A stored answer: in French whatever the reader's language (like the grid's).
+        out["nombre_executions"] = (f"{french_number(requests)} requêtes par an "
+                                    f"({french_number(requests / 12, 3)} par mois)")
+    return out
+
+
+def input_answer_status(case: Case, document: Mapping[str, Any]) -> dict[str, str]:
+    """For each question the inputs answer: ``filled`` (the answer is the calculator's) or
+    ``kept`` (a person's answer differs and was kept)."""
+    figures = input_figures(document)
+    answers = {a.item_id: a for a in Answer.objects.filter(case=case, item_id__in=list(figures))}
+    out = {}
+    for item_id, value in figures.items():
+        answer = answers.get(item_id)
+        by_tool = answer is not None and answer.justification == INPUT_JUSTIFICATION
+        out[item_id] = "filled" if by_tool or answer is None or answer.value == value else "kept"
+    return out
+
+
+def _sync_inputs(case: Case, user: User, document: Mapping[str, Any]) -> None:
+    """Write the figures of the inputs into the questions that ask for them, when they have no
+    answer or the calculator's; a person's answer is kept (and the trail says so)."""
+    figures = input_figures(document)
+    answers = {a.item_id: a for a in Answer.objects.filter(case=case, item_id__in=list(figures))}
+    grid = grid_for(case.grid_id, case.grid_version)
+    for item_id, value in figures.items():
+        if not grid.has_question(item_id):
+            continue
+        answer = answers.get(item_id)
+        if answer is None or answer.justification == INPUT_JUSTIFICATION:
+            answer_record(case=case, user=user, item_id=item_id, value=value,
+                          justification=INPUT_JUSTIFICATION, by_calculator=True)
+        elif answer.value != value:
+            audit_record(case=case, user=user, action="footprint_answer_kept", item_id=item_id,
+                         before={"value": answer.value}, after={"calculator": value},
+                         note="Réponse donnée dans la grille conservée ; le calculateur "
+                              "indique une autre valeur.")
 
 
 def _sync_computed(case: Case, user: User, grid_figures: Mapping[str, float]) -> None:
@@ -144,7 +237,7 @@ def _sync_computed(case: Case, user: User, grid_figures: Mapping[str, float]) ->
                 if (not row.overridden and answer is not None
                         and answer.justification == TOOL_JUSTIFICATION):
                     answer_record(case=case, user=user, item_id=item_id, value="nsp",
-                                  justification=RETIRED_JUSTIFICATION)
+                                  justification=RETIRED_JUSTIFICATION, by_calculator=True)
                 row.delete()
             continue
         before = _row_state(row)
@@ -176,13 +269,15 @@ def footprint_compute(*, case: Case, user: User, document: Mapping[str, Any],
     Raises :class:`~boussole.core.errors.InvalidDocument` (French problems, each with its
     path) or :class:`FootprintConflict`; nothing is stored then.
     """
+    _require_entry(case, user)
     document = _clean_json(document)
     result = compute_footprint(document)
     result_json = _clean_json(result.to_json())
     current = FootprintInput.objects.select_for_update().filter(case=case).first()
     if rules.revision_problem(expected_revision, current.revision if current else None):
         raise FootprintConflict(current)
-    before = {"document": current.document, **_summary(current.result)} if current else None
+    before = ({"document": current.document, **_summary(current.result),
+               "validation": current.validation} if current else None)
     now = timezone.now()
     if current is None:
         current = FootprintInput.objects.create(case=case, document=document,
@@ -194,8 +289,36 @@ def footprint_compute(*, case: Case, user: User, document: Mapping[str, Any],
         current.revision += 1
         current.save()
     audit_record(case=case, user=user, action="footprint_computed", item_id=FOOTPRINT_ITEM,
-                 before=before, after={"document": document, **_summary(result_json)})
+                 before=before, after={"document": document, **_summary(result_json),
+                                       "validation": current.validation})
     _sync_computed(case, user, {q: a.value for q, a in result.grid.items()})
+    _sync_inputs(case, user, document)
+    return current
+
+
+@case_write
+def footprint_validate(*, case: Case, user: User, expected_revision: int | None
+                       ) -> FootprintInput:
+    """The criterion-5 referent validates the inputs as they are (``expected_revision``: the
+    revision they read). A later change of the inputs makes them "à revalider"."""
+    if not case_abilities(user, case).can_validate_footprint():
+        raise Forbidden(_("Seuls les référents du critère 5 (numérique responsable) valident "
+                          "les données du calculateur."))
+    current = FootprintInput.objects.select_for_update().filter(case=case).first()
+    if current is None:
+        raise Refusal(_("Aucune donnée d'entrée à valider : le calcul n'a pas encore été fait."))
+    if rules.revision_problem(expected_revision, current.revision):
+        raise FootprintConflict(current)
+    if current.validation == "validated":
+        return current
+    before = {"validation": current.validation, "validated_by": current.validated_by_id,
+              "validated_revision": current.validated_revision}
+    current.validated_by, current.validated_at = user, timezone.now()
+    current.validated_revision = current.revision
+    current.save(update_fields=["validated_by", "validated_at", "validated_revision"])
+    audit_record(case=case, user=user, action="footprint_validated", item_id=FOOTPRINT_ITEM,
+                 before=before, after={"validation": "validated", "validated_by": user.pk,
+                                       "validated_revision": current.revision})
     return current
 
 
@@ -204,6 +327,7 @@ def computed_override(*, case: Case, user: User, question_id: str, value: Any,
                       justification: str) -> ComputedAnswer:
     """Replace a computed figure by a value of the group's, with its justification. The
     computed figure is kept beside it. Raises :class:`Rejected` (messages by field)."""
+    _require_override(case, user)
     row = ComputedAnswer.objects.select_for_update().filter(
         case=case, question_id=question_id).first()
     if row is None:
@@ -239,6 +363,7 @@ def computed_override(*, case: Case, user: User, question_id: str, value: Any,
 @case_write
 def computed_reset(*, case: Case, user: User, question_id: str) -> ComputedAnswer:
     """Go back to the computed figure (the override stays in the audit trail)."""
+    _require_override(case, user)
     row = ComputedAnswer.objects.select_for_update().filter(
         case=case, question_id=question_id).first()
     if row is None:

@@ -18,8 +18,9 @@ from boussole.web.footprint.fields import (
     Choices,
     DocPath,
     FootprintForm,
+    LocationField,
     NumberField,
-    TextField,
+    PeriodField,
     place_problems,
 )
 from boussole.web.footprint.inputs import (
@@ -47,14 +48,16 @@ class SizingForm(FootprintForm):
     """What a case knows at first: use case, volume, model size, hosting."""
 
     use_case = ChoiceField(_("Cas d'usage"), USE_CASE_CHOICES)
-    requests_per_month = NumberField(_("Requêtes par mois"), required=True,
-                                     help_text=_("Questions posées, documents traités…"))
+    requests_per_year = NumberField(_("Nombre de requêtes"), required=True, help_text=_(
+        "Questions posées, documents traités… par mois ou par an : choisissez la période à "
+        "côté du nombre."))
+    requests_period = PeriodField(initial="month")
     model_params_b = NumberField(_("Taille du modèle"), unit=_("milliards de paramètres"),
                                  required=True,
                                  help_text=_("Exemple : 7 pour un modèle « 7B »."))
     hosting = ChoiceField(_("Hébergement du modèle"), HOSTING_CHOICES, widget=forms.RadioSelect)
-    location = TextField(_("Lieu des serveurs (code)"), datalist=LOCATIONS,
-                         help_text=_("FR pour la France."))
+    location = LocationField(_("Lieu des serveurs"), datalist=LOCATIONS, help_text=_(
+        "Pays ou code : France ou FR, Allemagne ou DE… France si vide."))
     active_params_b = NumberField(_("Paramètres actifs par jeton"), unit=_("milliards"),
                                   help_text=_("Modèles à mélange d'experts ; vide : tous."))
     output_tokens = NumberField(_("Jetons générés par réponse"),
@@ -66,7 +69,8 @@ class SizingForm(FootprintForm):
     OPTIONAL: ClassVar[tuple[str, ...]] = ("active_params_b", "output_tokens", "service_years",
                                            "provider", "pue")
     #: Stand-ins for missing figures, so that every other problem shows at once.
-    PLACEHOLDERS: ClassVar[JSON] = {"requests_per_month": 1, "model_params_b": 1}
+    PLACEHOLDERS: ClassVar[JSON] = {"requests_per_year": 1, "model_params_b": 1}
+    periods = {"requests_per_year": "requests_period"}
 
     def essential(self) -> list[forms.BoundField]:
         return [field for field in self if field.name not in self.OPTIONAL]
@@ -100,7 +104,8 @@ class ScenarioFootprintForm(FootprintForm):
     server_cores = NumberField(_("Cœurs du serveur"), help_text=_("4 si vide."))
     storage_tb = NumberField(_("Données stockées"), unit=_("To"))
     transfer_gb = NumberField(_("Données transférées par an"), unit=_("Go"))
-    location = TextField(_("Lieu (code)"), datalist=LOCATIONS, help_text=_("FR si vide."))
+    location = LocationField(_("Lieu"), datalist=LOCATIONS, help_text=_(
+        "Pays ou code (France ou FR…) ; France si vide."))
 
     def __init__(self, *args: Any, key: str, **kwargs: Any) -> None:
         super().__init__(*args, prefix="fp", auto_id=f"{key}-%s", **kwargs)

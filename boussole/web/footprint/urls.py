@@ -9,6 +9,7 @@ app_name = "footprint"
 urlpatterns = [
     path("", views.calculator, name="calculator"),
     path("valeurs/<str:question_id>/", views.override, name="override"),
+    path("validation/", views.validate, name="validate"),
     path("estimation/", views.estimate, name="estimate"),
     path("alternative/", views.alternative, name="alternative"),
     path("alternative/option-ia/", views.ai_option_save, name="ai_option"),

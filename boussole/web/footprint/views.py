@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from boussole.core.access import Abilities
 from boussole.core.errors import InvalidDocument
 from boussole.core.footprint import compute_footprint, data, estimate_from_sizing
+from boussole.core.footprint.places import place_label
 from boussole.web.accounts.models import User
 from boussole.web.cases.access import require_internal
 from boussole.web.cases.models import Case
@@ -39,15 +40,21 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def can_edit_footprint(abilities: Abilities) -> bool:
-    """Criterion-5 referents (and whoever may answer it), and the case's vendor."""
-    return (abilities.can("answer") and abilities.can_answer_criterion(5)) or abilities.can(
-        "answer_vendor")
+def can_edit_footprint(case: Case, abilities: Abilities) -> bool:
+    """The core's rule (:meth:`Abilities.can_enter_footprint_inputs`): the case's lead, the
+    criterion-5 referents, the vendor for vendor-facing inputs."""
+    return services.may_enter_inputs(case, abilities)
 
 
 def can_override(abilities: Abilities) -> bool:
     """Replacing a computed figure is the instruction group's call, not the vendor's."""
-    return abilities.can("answer") and abilities.can_answer_criterion(5)
+    return services.may_override(abilities)
+
+
+def _entry_context(case: Case) -> dict[str, Any]:
+    """Who enters the inputs and who validates them, for the sentence shown to the others."""
+    people = selectors.input_people(case)
+    return {"entry_lead": people.lead, "entry_referents": people.referents}
 
 
 def can_edit_comparison(abilities: Abilities) -> bool:
@@ -63,9 +70,9 @@ def _case(request: HttpRequest, pk: int) -> tuple[User, Case, Abilities]:
 # --- Criterion 5: the calculator ------------------------------------------------------------
 
 def _datalists() -> dict[str, Any]:
-    locations = sorted(data.locations().values(), key=lambda loc: (loc.code != "FR", loc.label))
+    labels = {code: place_label(code) for code in data.locations()}
     return {
-        "dl_locations": [(loc.code, loc.label) for loc in locations],
+        "dl_locations": sorted(labels.items(), key=lambda item: (item[0] != "FR", item[1])),
         "dl_cpus": sorted(p.model for p in data.cpus().values() if p.model != data.ANY_MODEL),
         "dl_gpus": sorted(p.model for p in data.gpus().values() if p.model != data.ANY_MODEL),
     }
@@ -93,7 +100,9 @@ def _calculator_context(case: Case, abilities: Abilities, *,
     computed_labels = list(services.computed_questions(case))
     context: dict[str, Any] = {
         "case": case, "grid": grid, "criterion": grid.criterion(5), "abilities": abilities,
-        "can_edit": can_edit_footprint(abilities), "can_override": can_override(abilities),
+        "can_edit": can_edit_footprint(case, abilities),
+        "can_override": can_override(abilities),
+        "can_validate": abilities.can_validate_footprint(), **_entry_context(case),
         "footprint": footprint, "groups": calculator.groups(), "answers": answers,
         "error_list": calculator.error_fields(), "general_errors": calculator.general,
         "management": calculator.equipment.management_form, "prefilled": prefilled,
@@ -130,7 +139,7 @@ def calculator(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "footprint/calculator.html",
                       _calculator_context(case, abilities))
-    if not can_edit_footprint(abilities):
+    if not can_edit_footprint(case, abilities):
         raise PermissionDenied(_("Vous ne pouvez pas modifier l'empreinte de ce dossier."))
     grid = grid_for(case.grid_id, case.grid_version)
     form = forms.Calculator(request.POST, grid=grid)
@@ -157,10 +166,49 @@ def calculator(request: HttpRequest, pk: int) -> HttpResponse:
     except services.FootprintConflict as exc:
         form.general.append(str(exc))
         return _calculator_page(request, case, abilities, form, 409)
+    _computed_messages(request, case, document)
+    return redirect(reverse("footprint:calculator", args=[case.pk]) + "#resultats")
+
+
+def _computed_messages(request: HttpRequest, case: Case, document: dict[str, Any]) -> None:
+    """What a computation changed in the grid: the computed answers, the questions that ask
+    for the inputs' figures (Q35, Q37), and the answers of a person that were kept."""
+    grid = grid_for(case.grid_id, case.grid_version)
+    labels = list(services.computed_questions(case))
+    status = services.input_answer_status(case, document)
+    numbers = {item_id: f"Q{grid.question(item_id).number}" for item_id in status
+               if grid.has_question(item_id)}
+    filled = [numbers[i] for i, s in status.items() if s == "filled" and i in numbers]
+    kept = [numbers[i] for i, s in status.items() if s == "kept" and i in numbers]
     messages.success(request, _("Empreinte calculée ; les réponses %(questions)s de la grille "
                                 "sont à jour.") % {
-        "questions": display.enumeration(list(services.computed_questions(case)))})
-    return redirect(reverse("footprint:calculator", args=[case.pk]) + "#resultats")
+        "questions": display.enumeration(labels + filled)})
+    if kept:
+        messages.warning(request, _(
+            "Les réponses %(questions)s, données dans la grille, ont été conservées : elles "
+            "diffèrent des données du calculateur. Corrigez l'une ou l'autre si besoin.")
+            % {"questions": display.enumeration(kept)})
+
+
+@login_required
+@require_POST
+def validate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The criterion-5 referent validates the inputs (recorded, audited)."""
+    user, case, abilities = _case(request, pk)
+    if not abilities.can_validate_footprint():
+        raise PermissionDenied(_("Seuls les référents du critère 5 (numérique responsable) "
+                                 "valident les données du calculateur."))
+    revision = posted_revision(request)
+    if revision is None:
+        messages.error(request, str(STALE_FORM))
+        return redirect(reverse("footprint:calculator", args=[case.pk]) + "#validation")
+    try:
+        services.footprint_validate(case=case, user=user, expected_revision=revision)
+    except services.FootprintConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Données du calculateur validées."))
+    return redirect(reverse("footprint:calculator", args=[case.pk]) + "#validation")
 
 
 @login_required
@@ -203,7 +251,7 @@ def estimate(request: HttpRequest, pk: int) -> HttpResponse:
     preview = None
     status = 200
     if request.method == "POST":
-        if not can_edit_footprint(abilities):
+        if not can_edit_footprint(case, abilities):
             raise PermissionDenied(_("Vous ne pouvez pas modifier l'empreinte de ce dossier."))
         form = small_forms.SizingForm(request.POST)
         valid = form.is_valid()
@@ -224,6 +272,7 @@ def estimate(request: HttpRequest, pk: int) -> HttpResponse:
             except (InvalidDocument, services.FootprintConflict) as exc:
                 general.append(str(exc))
             else:
+                _computed_messages(request, case, sizing.document)
                 messages.success(request, _("Estimation reprise dans le calculateur ; "
                                             "vérifiez et complétez les données."))
                 return redirect(reverse("footprint:calculator", args=[case.pk]) + "#resultats")
@@ -233,7 +282,8 @@ def estimate(request: HttpRequest, pk: int) -> HttpResponse:
     grid = grid_for(case.grid_id, case.grid_version)
     response = render(request, "footprint/estimate.html", {
         "case": case, "grid": grid, "abilities": abilities,
-        "can_edit": can_edit_footprint(abilities), "form": form,
+        "can_edit": can_edit_footprint(case, abilities), "form": form,
+        **_entry_context(case),
         "fields": form.essential(), "optional": form.optional(),
         "error_list": form.error_fields(), "general_errors": general, "sizing": sizing,
         "preview": preview,
