@@ -297,10 +297,28 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Notifications by e-mail (docs/configuration.md): the console backend prints them by default;
+# "django.core.mail.backends.smtp.EmailBackend" with the BOUSSOLE_EMAIL_* server settings sends
+# them. Tests use Django's in-memory backend (nothing leaves the machine).
 EMAIL_BACKEND = os.environ.get(
     "BOUSSOLE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
-DEFAULT_FROM_EMAIL = os.environ.get("BOUSSOLE_FROM_EMAIL", "boussole@localhost")
+DEFAULT_FROM_EMAIL = (os.environ.get("BOUSSOLE_EMAIL_FROM")
+                      or os.environ.get("BOUSSOLE_FROM_EMAIL", "boussole@localhost"))
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = os.environ.get("BOUSSOLE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("BOUSSOLE_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("BOUSSOLE_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BOUSSOLE_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("BOUSSOLE_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("BOUSSOLE_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("BOUSSOLE_EMAIL_TIMEOUT", 10, minimum=1)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "BOUSSOLE_EMAIL_USE_TLS et BOUSSOLE_EMAIL_USE_SSL ne peuvent pas valoir true ensemble.")
+# The address of Boussole as people reach it (e.g. https://boussole.example.org), for the links
+# of the e-mails; empty: the links are paths only.
+BOUSSOLE_SITE_URL = os.environ.get("BOUSSOLE_SITE_URL", "").strip().rstrip("/")
 
 # Extra directories searched for grid files, besides the grids shipped with the package.
 BOUSSOLE_GRID_DIRS = env_list("BOUSSOLE_GRID_DIRS", "")

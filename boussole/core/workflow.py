@@ -148,6 +148,8 @@ class CaseSnapshot:
     union_information: bool = False  # the information of the unions is recorded
     has_reason: bool = False  # the person gave a reason for the move
     fact_names: Mapping[str, str] = field(default_factory=dict)  # for the red-line message
+    #: Criteria with no named referent (the launch of the instruction needs one on each).
+    missing_referents: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "red_line", _as_red_line(self.red_line))
@@ -225,6 +227,10 @@ def guard_problems(transition: Transition, case: CaseSnapshot) -> list[str]:
     if transition.needs_reason and not case.has_reason:
         problems.append("Indiquez le motif de cette décision.")
     code = transition.code
+    if code == "lancer_instruction" and case.missing_referents:
+        problems.append("Nommez au moins un·e référent·e pour chaque critère avant de lancer "
+                        "l'instruction : critère(s) "
+                        + ", ".join(map(str, case.missing_referents)) + " sans référent·e.")
     if code == "consolider_avis":
         missing = [n for n in CRITERIA if n not in case.opinions]
         if missing:

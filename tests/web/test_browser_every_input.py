@@ -176,9 +176,9 @@ def instruction(organisation: Any, make_user: Any) -> tuple[Case, User]:
     case = services.case_create(organisation=organisation, user=pilot,
                                 title="Tri du courrier entrant", service="Courrier",
                                 purpose="Orienter le courrier vers le bon service.")
-    workflow.transition_apply(case=case, user=pilot, code="lancer_instruction")
-    for number in range(1, 8):
+    for number in range(1, 8):  # the launch needs a referent on every criterion
         services.assignment_add(case=case, user=pilot, criterion=number, referent=referent)
+    workflow.transition_apply(case=case, user=pilot, code="lancer_instruction")
     case.refresh_from_db()
     assert case.state == "en_instruction"
     return case, referent

@@ -197,6 +197,9 @@ def test_a_porteur_cannot_move_a_case_they_do_not_lead(client: Any, organisation
     assert "lancer_instruction" not in client.get(f"/cas/{case.pk}/parcours/").content.decode()
     client.force_login(lead)
     assert "lancer_instruction" in client.get(f"/cas/{case.pk}/parcours/").content.decode()
+    referent = make_user("r", organisation, role="referent")
+    for number in range(1, 8):  # the launch needs a referent on every criterion
+        services.assignment_add(case=case, user=lead, criterion=number, referent=referent)
     wf.transition_apply(case=case, user=lead, code="lancer_instruction")
     assert case.state == "en_instruction"
 

@@ -57,14 +57,16 @@ def test_group_opinion_needs_all_opinions_and_retained_level(people: dict[str, U
     assert any("niveau de risque juridique" in p for p in excinfo.value.problems)
 
 
-def test_full_path_freezes_and_notifies(people: dict[str, User], mailoutbox: Any) -> None:
+def test_full_path_freezes_and_notifies(people: dict[str, User], mailoutbox: Any,
+                                       django_capture_on_commit_callbacks: Any) -> None:
     case = case_titled(demo.CHATBOT.title)
     bring_to_avis(case, people)
     assert case.state == "avis_groupe"
     wf.group_opinion_record(case=case, user=people["numerique"], verdict="favorable_reserves",
                             recommendations="Tester avec des habitants.",
                             conditions="Revue à 6 mois")
-    wf.transition_apply(case=case, user=people["numerique"], code="transmettre_elus")
+    with django_capture_on_commit_callbacks(execute=True):  # e-mails leave after the commit
+        wf.transition_apply(case=case, user=people["numerique"], code="transmettre_elus")
     version = FileVersion.objects.get(case=case)
     assert version.number == 1 and len(version.sha256) == 64
     assert Notification.objects.filter(case=case, user=people["elu-rh"]).exists()

@@ -67,6 +67,12 @@ class Delegation(models.TextChoices):
     THEMATIQUE = "thematique", _("Vice-présidence thématique")
 
 
+class NotificationMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("Un courriel à chaque notification")
+    DIGEST = "digest", _("Un courriel récapitulatif par jour")
+    NONE = "none", _("Pas de courriel (notifications dans Boussole seulement)")
+
+
 class User(AbstractUser):
     """A person with one role in one organisation (referents have a domain, elected officials a
     delegation)."""
@@ -80,6 +86,9 @@ class User(AbstractUser):
     delegation = models.CharField(_("délégation"), max_length=32, choices=Delegation.choices,
                                   blank=True)
     job_title = models.CharField(_("fonction"), max_length=200, blank=True)
+    notification_mode = models.CharField(_("courriels de notification"), max_length=16,
+                                         choices=NotificationMode.choices,
+                                         default=NotificationMode.IMMEDIATE)
 
     class Meta:
         verbose_name = _("utilisateur·rice")

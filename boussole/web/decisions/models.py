@@ -113,19 +113,28 @@ class UnionInformation(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message telling someone that it is their turn."""
+    """An in-app message telling someone that it is their turn (the rules of who is told what
+    are in :mod:`boussole.core.notifications`). It stays in the person's tasks until the thing
+    is done (``done_at``), or, for a mere information, until it is read; ``emailed_at`` is set
+    once it went out by e-mail (immediately or in the daily digest)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="notifications")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(max_length=40, blank=True)
+    #: What the event is about, within the case (e.g. ``critere:3``, ``fil:12``): what clears it.
+    topic = models.CharField(max_length=80, blank=True)
     message = models.CharField(max_length=300)
     url = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread"),
+                   models.Index(fields=["case", "event", "topic"], name="notification_topic")]
 
     def __str__(self) -> str:
         return self.message

@@ -7,28 +7,29 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from boussole.core import access, workflow
+from boussole.core import access, launch, workflow
 from boussole.core.access import OPEN_STATES
-from boussole.web.accounts.models import Role, User
+from boussole.web.accounts.models import Domain, Role, User
 from boussole.web.cases import selectors as case_selectors
 from boussole.web.cases.access import is_lead
 from boussole.web.cases.legal import current_assessment, red_line_view
 from boussole.web.cases.models import Assignment, Case, Opinion
+from boussole.web.cases.notifications import open_notifications
 from boussole.web.decisions import services
 from boussole.web.decisions.models import (
     Decision,
     FileVersion,
     GroupOpinion,
-    Notification,
     UnionInformation,
 )
+from boussole.web.grids import grid_for
 
 
 def path_context(case: Case, user: User) -> dict[str, Any]:
     state = services.snapshot(case)
     transitions = []
-    for transition in workflow.available(state, user.role, user.domain,
-                                         is_lead=is_lead(user, case)):
+    offered = workflow.available(state, user.role, user.domain, is_lead=is_lead(user, case))
+    for transition in offered:
         problems = workflow.guard_problems(
             transition, workflow.CaseSnapshot(**{**state.__dict__, "has_reason": True}))
         transitions.append({"t": transition, "problems": problems})
@@ -63,7 +64,48 @@ def path_context(case: Case, user: User) -> dict[str, Any]:
         "can_union": (case.state == "information_syndicale"
                       and access.may_record_union_information(user.role,
                                                               is_lead=is_lead(user, case))),
+        "launch": (launch_context(case, state.missing_referents)
+                   if any(t.code == "lancer_instruction" for t in offered) else None),
     }
+
+
+def domain_label(code: str) -> str:
+    """The French label of a referent domain of the grid (incl. the lead and the group)."""
+    if code == launch.LEAD:
+        return _("Chef·fe de projet")
+    if code == launch.WHOLE_GROUP:
+        return _("Groupe d'experts")
+    return str(dict(Domain.choices).get(code, code))
+
+
+def launch_context(case: Case, missing: tuple[int, ...]) -> dict[str, Any]:
+    """The launch form: per criterion, the referents named, or the organisation's people
+    proposed for each of its referent domains; and the checklist of what is missing."""
+    grid = grid_for(case.grid_id, case.grid_version)
+    people = list(case_selectors.assignable_people(case))
+    candidates = [launch.Candidate(id=p.pk, role=p.role, domain=p.domain, name=str(p))
+                  for p in people]
+    named = case_selectors.assignments(case)
+    defaults = launch.default_referents({c.number: c.referents for c in grid.criteria},
+                                        candidates, case.lead_id)
+    rows = []
+    unstaffed: set[str] = set()
+    for criterion in grid.criteria:
+        proposals = []
+        if criterion.number in missing:
+            for domain, default in defaults[criterion.number].items():
+                if default is None:
+                    unstaffed.add(domain)
+                proposals.append({"domain": domain, "label": domain_label(domain),
+                                  "default": default,
+                                  "field": f"referent-{criterion.number}-{domain}"})
+        rows.append({"criterion": criterion, "named": named.get(criterion.number, []),
+                     "proposals": proposals})
+    profile, _criteria = case_selectors.case_progress(case)
+    checklist = launch.checklist(
+        missing, profile.percent, profile.missing, unstaffed - {launch.LEAD},
+        {code: domain_label(code) for code in unstaffed})
+    return {"rows": rows, "people": people, "checklist": checklist}
 
 
 def _flatten(document: Any, prefix: str = "") -> dict[str, Any]:
@@ -143,7 +185,6 @@ def tasks_for(user: User) -> dict[str, Any]:
         out["union"] = list(cases.filter(state="information_syndicale"))
     if user.role == Role.PORTEUR:
         out["drafts"] = list(cases.filter(state="brouillon", lead=user))
-    out["notifications"] = list(Notification.objects.filter(user=user, read_at__isnull=True)
-                                .select_related("case")[:50])
+    out["notifications"] = list(open_notifications(user)[:50])
     out["count"] = sum(len(v) for k, v in out.items() if isinstance(v, list))
     return out

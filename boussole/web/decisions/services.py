@@ -6,16 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Collection, Mapping
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
 
-from boussole.core import access, limits, workflow
+from boussole.core import access, launch, limits, workflow
 from boussole.core import cases as rules
+from boussole.core import notifications as events
 from boussole.core.errors import Refusal
-from boussole.web.accounts.models import Role, User
+from boussole.web.accounts.models import User
 from boussole.web.cases.access import is_lead
 from boussole.web.cases.audit import audit_record
 from boussole.web.cases.exchange import case_export, evidence_problems
@@ -26,15 +26,20 @@ from boussole.web.cases.legal import (
     red_line_standing,
 )
 from boussole.web.cases.locking import case_write
-from boussole.web.cases.models import Case, Opinion
-from boussole.web.cases.services import case_move
+from boussole.web.cases.models import Assignment, Case, Opinion
+from boussole.web.cases.notifications import (
+    notifications_done,
+    notifications_stale,
+    notify_event,
+)
+from boussole.web.cases.services import assignment_add, case_move
 from boussole.web.decisions.models import (
     Decision,
     FileVersion,
     GroupOpinion,
-    Notification,
     UnionInformation,
 )
+from boussole.web.grids import grid_for
 
 
 class WorkflowRefused(Refusal):
@@ -69,7 +74,18 @@ def snapshot(case: Case) -> workflow.CaseSnapshot:
         union_information=UnionInformation.objects.filter(case=case).exists(),
         required_delegations=case.organisation.decision_delegations,
         has_reason=False,
+        missing_referents=missing_referents(case),
     )
+
+
+def missing_referents(case: Case) -> tuple[int, ...]:
+    """The criteria of the case's grid with no named referent."""
+    grid = grid_for(case.grid_id, case.grid_version)
+    named: dict[int, list[int]] = {}
+    for criterion, user_id in Assignment.objects.filter(case=case).values_list(
+            "criterion", "user_id"):
+        named.setdefault(criterion, []).append(user_id)
+    return launch.missing_referents([c.number for c in grid.criteria], named)
 
 
 def file_document(case: Case) -> dict[str, Any]:
@@ -121,42 +137,6 @@ def _footprint_snapshot(case: Case) -> Any:
     return getter(case) if callable(getter) else None
 
 
-def notify(case: Case, users: list[User], message: str, url: str) -> None:
-    """In-app notification, and an e-mail through Django's mail settings."""
-    recipients = {u.pk: u for u in users if u.is_active}
-    Notification.objects.bulk_create(
-        [Notification(user=u, case=case, message=message[:300], url=url)
-         for u in recipients.values()])
-    emails = [u.email for u in recipients.values() if u.email]
-    if emails:
-        send_mail(subject=f"[Boussole] {case.reference} — {message}"[:200],
-                  message=f"{message}\n\n{case.title}\n{url}",
-                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=emails,
-                  fail_silently=True)
-
-
-def _org_users(case: Case, **filters: Any) -> list[User]:
-    return list(User.objects.filter(organisation_id=case.organisation_id, is_active=True,
-                                    **filters))
-
-
-def _whose_turn(case: Case, state: str) -> tuple[list[User], str]:
-    if state == "en_instruction":
-        people = list(User.objects.filter(assignments__case=case).distinct()) or _org_users(
-            case, role=Role.REFERENT)
-        return people, "Le dossier est en instruction : vos réponses et avis sont attendus."
-    if state == "avis_groupe":
-        return _org_users(case, role=Role.REFERENT, domain="numerique"), (
-            "Tous les critères ont un avis : l'avis du groupe est à consolider.")
-    if state == "decision":
-        return _org_users(case, role=Role.ELU), "Le dossier vous est transmis pour décision."
-    if state == "information_syndicale":
-        return ([case.lead, *_org_users(case, role=Role.REPRESENTANT_PERSONNEL)],
-                "Le dossier est validé : l'information des organisations syndicales est à "
-                "organiser.")
-    return [case.lead], f"Le dossier passe à l'étape « {workflow.STATES[state]} »."
-
-
 @case_write
 def transition_apply(*, case: Case, user: User, code: str, reason: str = "") -> Case:
     """Take a workflow transition, if the user's role and every guard allow it. ``case`` is
@@ -182,10 +162,36 @@ def transition_apply(*, case: Case, user: User, code: str, reason: str = "") -> 
         freeze(case, user)
     case_move(case=case, user=user, state=transition.target,
               note=reason or transition.label)
-    people, message = _whose_turn(case, transition.target)
-    notify(case, [p for p in people if p.pk != user.pk], message,
-           reverse("decisions:path", args=[case.pk]))
+    notifications_stale(case)  # what no longer waits for anyone at this stage
+    notify_event(case, events.EVENT_OF_STATE.get(transition.target, "stage_changed"),
+                 actor=user)
     return case
+
+
+@case_write
+def instruction_launch(*, case: Case, user: User,
+                       referents: Mapping[int, Collection[User]] | None = None,
+                       confirmed: bool = False, reason: str = "") -> Case:
+    """Launch the instruction: name the referents chosen for the criteria (the launch page
+    proposes the organisation's referents by default), then take the transition, whose guard
+    wants a referent on every criterion. Refused — nothing named, nothing moved — without the
+    explicit confirmation or while a criterion has no referent."""
+    if not confirmed:
+        raise WorkflowRefused(["Cochez la case de confirmation pour lancer l'instruction."])
+    problems = workflow.check("lancer_instruction",
+                              workflow.CaseSnapshot(state=case.state, has_reason=True),
+                              user.role, user.domain, is_lead=is_lead(user, case))
+    if user.organisation_id != case.organisation_id:
+        problems = ["Dossier d'une autre organisation."]
+    if problems:
+        raise WorkflowRefused(problems)
+    for criterion, people in sorted((referents or {}).items()):
+        for person in people:
+            try:
+                assignment_add(case=case, user=user, criterion=criterion, referent=person)
+            except (PermissionDenied, Refusal) as exc:
+                raise WorkflowRefused([f"Critère {criterion}, {person} : {exc}"]) from None
+    return transition_apply(case=case, user=user, code="lancer_instruction", reason=reason)
 
 
 @case_write
@@ -215,6 +221,7 @@ def group_opinion_record(*, case: Case, user: User, verdict: str, summary: str =
                  before=before, after={"verdict": verdict, "summary": opinion.summary,
                                        "recommendations": opinion.recommendations,
                                        "conditions": opinion.conditions})
+    notifications_done(case, "group_opinion_recorded", actor=user)
     return opinion
 
 
@@ -251,13 +258,12 @@ def decision_record(*, case: Case, user: User, decision: str, decided_on: dt.dat
                  after={"decision": decision, "conditions": record.conditions,
                         "decided_on": decided_on.isoformat(), "reference": record.reference,
                         "version": version.number})
+    notifications_done(case, "decision_recorded", actor=user)
     outcome = workflow.political_outcome(dict(
         Decision.objects.filter(version=version).values_list("delegation", "decision")),
         case.organisation.decision_delegations)
     if outcome is not None:
-        notify(case, [*_org_users(case, role=Role.REFERENT, domain="numerique"), case.lead],
-               f"Les élus ont rendu leur décision : {workflow.DECISIONS[outcome]}.",
-               reverse("decisions:path", args=[case.pk]))
+        notify_event(case, "decision_outcome", actor=user, outcome=outcome)
     return record
 
 
@@ -287,4 +293,5 @@ def union_information_record(*, case: Case, user: User, held_on: dt.date, body: 
                  after={"held_on": held_on.isoformat(), "body": record.body,
                         "documents": record.documents, "questions": record.questions,
                         "answers": record.answers})
+    notifications_done(case, "union_information_recorded", actor=user)
     return record

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from boussole.core import workflow
 from boussole.reports.html import STYLE
-from boussole.web.accounts.models import User
+from boussole.web.accounts.models import NotificationMode, User
 from boussole.web.cases import selectors
 from boussole.web.cases.access import require_internal
 from boussole.web.cases.models import Case
@@ -79,10 +79,46 @@ def _required_date(raw: str, message: str) -> dt.date:
 @require_POST
 def transition(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     def record(case: Case, user: User, post: QueryDict) -> str:
-        services.transition_apply(case=case, user=user, code=code,
-                                  reason=post.get("reason", ""))
+        if code == "lancer_instruction":  # the launch asks for an explicit confirmation
+            services.instruction_launch(case=case, user=user,
+                                        confirmed=post.get("confirm") == "oui",
+                                        reason=post.get("reason", ""))
+        else:
+            services.transition_apply(case=case, user=user, code=code,
+                                      reason=post.get("reason", ""))
         return _("Étape enregistrée : %(label)s.") % {
             "label": workflow.TRANSITIONS[code].label}
+
+    return _on_path(request, pk, record)
+
+
+@login_required
+@require_POST
+def launch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Launch the instruction from the launch form: the referents chosen per criterion and
+    referent domain (``referent-<criterion>-<domain>``), and the explicit confirmation."""
+    def record(case: Case, user: User, post: QueryDict) -> str:
+        chosen: dict[int, list[int]] = {}
+        for name in post:
+            raw = post.get(name, "")
+            parts = name.split("-", 2)
+            if parts[0] != "referent" or len(parts) != 3 or not parts[1].isdigit() or not raw:
+                continue
+            if not raw.isdigit():
+                raise services.WorkflowRefused([_("Référent·e inconnu·e.")])
+            chosen.setdefault(int(parts[1]), []).append(int(raw))
+        people = {p.pk: p for p in User.objects.filter(
+            organisation_id=case.organisation_id, is_active=True,
+            pk__in={i for ids in chosen.values() for i in ids})}
+        if any(i not in people for ids in chosen.values() for i in ids):
+            raise services.WorkflowRefused([_("Référent·e inconnu·e.")])
+        referents = {n: list(dict.fromkeys(people[i] for i in ids))
+                     for n, ids in chosen.items()}
+        services.instruction_launch(case=case, user=user, referents=referents,
+                                    confirmed=post.get("confirm") == "oui",
+                                    reason=post.get("reason", ""))
+        return _("Étape enregistrée : %(label)s.") % {
+            "label": workflow.TRANSITIONS["lancer_instruction"].label}
 
     return _on_path(request, pk, record)
 
@@ -183,6 +219,22 @@ def _memo_response(content: bytes, content_type: str, filename: str, *, fmt: str
 def tasks(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     return render(request, "decisions/tasks.html", {"tasks": dselectors.tasks_for(user)})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """« Mes préférences de notification »: an e-mail at once, a daily digest, or none."""
+    user: User = _user(request)
+    if request.method == "POST":
+        mode = request.POST.get("notification_mode", "")
+        if mode in NotificationMode.values:
+            user.notification_mode = mode
+            user.save(update_fields=["notification_mode"])
+            messages.success(request, _("Vos préférences de notification sont enregistrées."))
+            return redirect("decisions:preferences")
+        messages.error(request, _("Choisissez une des options proposées."))
+    return render(request, "decisions/preferences.html", {
+        "modes": NotificationMode.choices, "current": user.notification_mode})
 
 
 @login_required
