@@ -115,8 +115,11 @@ def validate_value(item: Question | Fact, raw: Any) -> Value:
         raise AnswerInvalid("Une option est cochée deux fois.")
     exclusive = [value for value in chosen if value in item.exclusive]
     if exclusive and len(chosen) > 1:
-        label = next(o.label for o in item.options if o.id == exclusive[0])
-        raise AnswerInvalid(f"« {label} » ne peut pas être combiné avec d'autres options.")
+        # Contradictory choices ("Aucune" and "Usagers"): refused, never one silently dropped.
+        labels = {o.id: o.label for o in item.options}
+        others = ", ".join(f"« {labels[v]} »" for v in chosen if v != exclusive[0])
+        raise AnswerInvalid(f"« {labels[exclusive[0]]} » ne peut pas être combiné avec d'autres "
+                            f"options ({others}) : décochez l'un ou l'autre.")
     return [value for value in allowed if value in chosen]  # the grid's order
 
 

@@ -159,24 +159,26 @@ def legal_retain(*, case: Case, user: User, retained_level: str, rationale: str 
             or not may_retain_legal_level(user.role, user.domain)):
         raise Forbidden("Seuls les juristes du groupe retiennent le niveau juridique.")
     if retained_level not in {level.name for level in RETAINABLE}:
-        raise Refusal("Niveau inconnu.")
+        raise Refusal("Niveau inconnu.", field="retained_level")
     evaluation = case_evaluation(case)
     proposed = evaluation.niveau_indicatif.name
     rationale = rationale.strip()
-    problems = limits.texts_problems(rationale=rationale, measures=measures.strip(),
-                                     owner=owner.strip())
+    texts = {"rationale": rationale, "measures": measures.strip(), "owner": owner.strip()}
+    problems = limits.texts_problems(**texts)
     if problems:
-        raise Refusal(" ".join(problems))
+        raise Refusal(" ".join(problems), field=next(
+            kind for kind, text in texts.items() if limits.text_problem(kind, text)))
     if retained_level != proposed and not rationale:
         raise Refusal("Le niveau retenu diffère du niveau proposé par les règles : "
-                      "motivez ce choix.")
+                      "motivez ce choix.", field="rationale")
     if proposed in BLOCKING and retained_level not in BLOCKING:
         raise Refusal("Une ligne rouge de la doctrine est active : elle ne peut pas être "
-                      "écartée par le niveau retenu.")
+                      "écartée par le niveau retenu.", field="retained_level")
     if evaluation.niveau_potentiel.name in BLOCKING and retained_level not in BLOCKING:
         standing = workflow.red_line_from(evaluation)
         raise Refusal((standing.problem(fact_names(case)) or "") + " Le niveau retenu ne "
-                      "peut pas l'écarter : renseignez d'abord ces faits.")
+                      "peut pas l'écarter : renseignez d'abord ces faits.",
+                      field="retained_level")
     assessment = LegalAssessment.objects.create(
         case=case, proposed_level=proposed, potential_level=evaluation.niveau_potentiel.name,
         retained_level=retained_level, rationale=rationale, measures=measures.strip(),

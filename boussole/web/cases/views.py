@@ -494,8 +494,9 @@ def opinion_save(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         messages.success(request, _("Avis enregistré."))
         return redirect(reverse("cases:criterion", args=[case.pk, number]) + "#avis")
     # Refused: the same page, with what the person chose and wrote kept, the error beside it.
+    field = "verdict" if verdict not in Verdict.values else "recommendations"
     response = criterion(request, pk, number, opinion_form={
-        "verdict": verdict, "recommendations": recommendations, "error": error})
+        "verdict": verdict, "recommendations": recommendations, "error": error, "field": field})
     response.status_code = status
     return response
 
@@ -590,6 +591,7 @@ def legal_page(request: HttpRequest, pk: int) -> HttpResponse:
     can_retain = (may_retain_legal_level(user.role, user.domain)
                   and abilities.can("answer_profile"))
     error = ""
+    error_field = "retained_level"
     if request.method == "POST":
         if not can_retain:
             raise PermissionDenied(_("Seuls les juristes du groupe retiennent le niveau de "
@@ -599,7 +601,7 @@ def legal_page(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 review = dt.date.fromisoformat(request.POST["review_date"])
             except ValueError:
-                error = _("Date de revue invalide (AAAA-MM-JJ).")
+                error, error_field = _("Date de revue invalide (AAAA-MM-JJ)."), "review_date"
         if not error:
             try:
                 legal.legal_retain(case=case, user=user,
@@ -609,9 +611,15 @@ def legal_page(request: HttpRequest, pk: int) -> HttpResponse:
                                    owner=request.POST.get("owner", ""), review_date=review)
                 messages.success(request, _("Niveau retenu enregistré."))
                 return redirect("cases:legal", case.pk)
-            except ValueError as exc:
-                error = str(exc)
+            except ValueError as exc:  # Refusal, with the field it names when there is one
+                error, error_field = str(exc), getattr(exc, "field", None) or error_field
+    # Refused: the form again, every value kept, the error at its field and in the summary.
+    labels = {"retained_level": _("Niveau retenu"),
+              "rationale": _("Motivation (obligatoire si le niveau diffère de la proposition)"),
+              "measures": _("Mesures décidées"), "owner": _("Responsable des mesures"),
+              "review_date": _("Date de revue")}
     context = {"case": case, "grid": grid, "can_retain": can_retain, "error": error,
+               "error_field": error_field, "error_label": labels.get(error_field, ""),
                "levels": [(level.name, level.label_fr) for level in legal.RETAINABLE],
                "posted": request.POST, **_legal_context(case)}
     return render(request, "cases/legal.html", context, status=400 if error else 200)

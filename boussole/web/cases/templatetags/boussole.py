@@ -71,11 +71,13 @@ def _choice_list(view: Any, kind: str, options: list[tuple[str, str]], chosen: s
 def answer_input(view: Any) -> SafeString:
     item = view.item
     value = view.value
-    nsp = value == "nsp" or value == ["nsp"]
+    # A refused answer is shown as posted, "je ne sais pas" and the other choices alike.
+    nsp = value == "nsp" or (isinstance(value, list) and "nsp" in value)
     legend = format_html('{} <span class="visually-hidden">— {}</span>', _("Réponse"), view.label)
     parts: list[SafeString] = []
     if item.type in ("yes_no", "single_choice", "scale"):
-        chosen = {str(value)} if value is not None else set()
+        chosen = ({str(v) for v in value} if isinstance(value, list)
+                  else {str(value)} if value is not None else set())
         options = [*_options(item), ("nsp", _("Je ne sais pas"))]
         parts.append(format_html('<fieldset class="choices"><legend>{}</legend>{}</fieldset>',
                                  legend, _choice_list(view, "radio", options, chosen)))
@@ -86,7 +88,9 @@ def answer_input(view: Any) -> SafeString:
             _("plusieurs choix possibles"),
             _choice_list(view, "checkbox", _options(item), chosen)))
     else:
-        shown = "" if value is None or nsp else value
+        if isinstance(value, list):  # refused: "je ne sais pas" together with a value
+            value = next((v for v in value if v != "nsp"), None)
+        shown = "" if value is None or value == "nsp" else value
         if isinstance(shown, float | int) and not isinstance(shown, bool):
             shown = str(shown).replace(".", ",")
         label = _("Réponse")
