@@ -29,7 +29,17 @@ from boussole.core.errors import InvalidDocument, Problem
 from boussole.core.grid.model import Grid
 from boussole.core.grid.registry import DEFAULT_GRID_ID, GridRegistry
 
-from .expr import LEVEL_SLOTS, Counter, Fn, Node, ParseContext, Ref, parse, uses_level
+from .expr import (
+    LEVEL_SLOTS,
+    Counter,
+    DatePassed,
+    Fn,
+    Node,
+    ParseContext,
+    Ref,
+    parse,
+    uses_level,
+)
 from .facts import FactCatalogue, FactDef, fact_catalogue, parse_date
 from .logic import LEVEL_NAMES, Level
 
@@ -53,7 +63,7 @@ _URL = re.compile(r"^https?://\S+$")
 _RULE_KEYS: Final = frozenset({
     "id", "famille", "source", "niveau", "niveau_si", "declencheur", "satisfait_si",
     "explication_fr", "references", "applicable_depuis", "a_confirmer_par", "boussole",
-    "a_verifier", "echeances", "notes",
+    "a_verifier", "echeances", "notes", "fin_base_legale", "precisions",
 })
 _REQUIRED_RULE_KEYS: Final = ("id", "famille", "source", "niveau", "declencheur",
                               "explication_fr", "references", "applicable_depuis", "boussole")
@@ -86,6 +96,15 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class Precision:
+    """``precisions`` entry: an annotation shown when ``condition`` holds (which case of the
+    rule applies)."""
+
+    condition: Node
+    texte: str
+
+
+@dataclass(frozen=True)
 class ParamNote:
     """``notes`` entry: an annotation that shows the value of a parameter."""
 
@@ -111,6 +130,10 @@ class Rule:
     a_verifier: str | None = None
     echeances: tuple[Deadline, ...] = ()
     notes: tuple[ParamNote, ...] = ()
+    #: Date parameter ending the temporary legal basis the rule's lawfulness depends on: once
+    #: the evaluation date is past it, the rule is BLOQUANT_LOI (first escalation).
+    fin_base_legale: str | None = None
+    precisions: tuple[Precision, ...] = ()
     order: int = 0
     index: int = -1  # position in RuleBase.rules
     second_pass: bool = False
@@ -208,7 +231,8 @@ def load_rule_base(
         return rule_base_for(grid) if grid is not None else default_rule_base()
     if catalogue is None:
         catalogue = fact_catalogue(grid if grid is not None else default_grid())
-    return _load(Path(path) if path is not None else default_rules_dir(), catalogue)
+    return _load(Path(path) if path is not None else default_rules_dir(), catalogue,
+                 other_versions_options(catalogue))
 
 
 @lru_cache(maxsize=1)
@@ -226,11 +250,36 @@ def default_rule_base() -> RuleBase:
     return rule_base_for(default_grid())
 
 
+@lru_cache(maxsize=1)
+def _bundled_options() -> dict[str, frozenset[str]]:
+    options: dict[str, set[str]] = {}
+    for grid in _bundled_grids().all():
+        for fact in fact_catalogue(grid).values():
+            options.setdefault(fact.id, set()).update(fact.options)
+    return {name: frozenset(values) for name, values in options.items()}
+
+
+def other_versions_options(catalogue: FactCatalogue) -> dict[str, frozenset[str]]:
+    """Options that other bundled grid versions offer for the facts of ``catalogue``.
+
+    The rules may name them (``moissonnage_visages`` of ``biometrie``, added by version 2)
+    and still compile against an older version: an answer given under that version never
+    contains them. An option unknown to every version stays an error.
+    """
+    out: dict[str, frozenset[str]] = {}
+    for name, options in _bundled_options().items():
+        fact = catalogue.get(name)
+        if fact is not None and options - set(fact.options):
+            out[name] = options - set(fact.options)
+    return out
+
+
 @lru_cache(maxsize=16)
 def _compiled(directory: str, catalogue: tuple[FactDef, ...]) -> RuleBase:
     """The rule base of ``directory`` compiled against ``catalogue``: one per distinct catalogue
     (grid versions with the same facts share it)."""
-    return _load(Path(directory), {fact.id: fact for fact in catalogue})
+    facts = {fact.id: fact for fact in catalogue}
+    return _load(Path(directory), facts, other_versions_options(facts))
 
 
 _BY_GRID: dict[int, tuple[Grid, RuleBase]] = {}
@@ -268,7 +317,8 @@ def _read(directory: Path, name: str, problems: list[Problem], key: str) -> tupl
     return None, raw
 
 
-def _load(directory: Path, catalogue: FactCatalogue) -> RuleBase:
+def _load(directory: Path, catalogue: FactCatalogue,
+          other_options: Mapping[str, frozenset[str]] | None = None) -> RuleBase:
     problems: list[Problem] = []
     params_doc, params_raw = _read(directory, PARAMS_FILE, problems, "parametres")
     derived_doc, derived_raw = _read(directory, DERIVED_FILE, problems, "derives")
@@ -288,6 +338,7 @@ def _load(directory: Path, catalogue: FactCatalogue) -> RuleBase:
         derived=derived_kinds,
         rules=frozenset(rule_ids),
         params={p.id: p.type for p in parameters.values()},
+        other_options=other_options or {},
     )
     derived = _parse_derived(derived_entries, ctx, problems)
     rules = _parse_rules(rule_entries, ctx, parameters, problems)
@@ -608,7 +659,8 @@ def _parse_rules(
         trigger_ctx = ctx
         trigger_raw = entry.get("declencheur")
         if _mentions_level(trigger_raw):
-            trigger_ctx = ParseContext(ctx.catalogue, ctx.derived, ctx.rules, ctx.params, True)
+            trigger_ctx = ParseContext(ctx.catalogue, ctx.derived, ctx.rules, ctx.params, True,
+                                       ctx.other_options)
         trigger = (parse(trigger_raw, (*path, "declencheur"), trigger_ctx, problems)
                    if "declencheur" in entry else None)
         satisfied = None
@@ -617,8 +669,19 @@ def _parse_rules(
         escalations = _escalations(entry.get("niveau_si"), (*path, "niveau_si"), ctx, problems)
         deadlines = _deadlines(entry.get("echeances"), (*path, "echeances"), parameters, problems)
         notes = _notes(entry.get("notes"), (*path, "notes"), parameters, problems)
+        precisions = _precisions(entry.get("precisions"), (*path, "precisions"), ctx, problems)
+        expiry = None
+        if entry.get("fin_base_legale") is not None:
+            expiry = _date_param(entry["fin_base_legale"], (*path, "fin_base_legale"),
+                                 parameters, problems, "date")
+            if expiry is not None and niveau == Level.BLOQUANT_LOI:
+                problems.append(Problem((*path, "fin_base_legale"), "une règle déjà "
+                                        "BLOQUANT_LOI n'a pas de base légale à voir expirer"))
         if len(problems) > before or trigger is None or niveau is None:
             continue
+        if expiry is not None:
+            # An expired legal basis is no basis: first escalation, so that it wins.
+            escalations = (Escalation(DatePassed(expiry), Level.BLOQUANT_LOI), *escalations)
         out.append(Rule(
             id=ident,
             famille=str(famille),
@@ -635,6 +698,8 @@ def _parse_rules(
             a_verifier=" ".join(a_verifier.split()) if isinstance(a_verifier, str) else None,
             echeances=deadlines,
             notes=notes,
+            fin_base_legale=expiry,
+            precisions=precisions,
             order=index,
             second_pass=uses_level(trigger),
         ))
@@ -696,6 +761,26 @@ def _escalations(
         level = _level(item["niveau"], (*path, i, "niveau"), problems)
         if condition is not None and level is not None:
             out.append(Escalation(condition, level))
+    return tuple(out)
+
+
+def _precisions(
+    raw: Any, path: Path_, ctx: ParseContext, problems: list[Problem]
+) -> tuple[Precision, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.append(Problem(path, "une liste {si, texte} est attendue"))
+        return ()
+    out: list[Precision] = []
+    for i, item in enumerate(raw):
+        if (not isinstance(item, Mapping) or set(item) != {"si", "texte"}
+                or not isinstance(item["texte"], str) or not item["texte"].strip()):
+            problems.append(Problem((*path, i), "entrée {si: expression, texte} attendue"))
+            continue
+        condition = parse(item["si"], (*path, i, "si"), ctx, problems)
+        if condition is not None:
+            out.append(Precision(condition, " ".join(item["texte"].split())))
     return tuple(out)
 
 
@@ -892,6 +977,8 @@ def _compile(base: RuleBase) -> None:
         rule.escalation_fns = tuple(
             (esc.condition.compile(slots), esc.niveau) for esc in rule.niveau_si
         )
+        for precision in rule.precisions:
+            precision.condition.compile(slots)
     program.extend(rule.trigger_fn for rule in rule_order if rule.trigger_fn is not None)
     if len(program) != len(derived_order) + len(rule_order):  # pragma: no cover
         raise RuntimeError("compilation incomplète de la base de règles")

@@ -9,7 +9,8 @@
 * ``niveau_indicatif`` = max over ACTIF flags, ``niveau_potentiel`` = max over ACTIF and
   A_COMPLETER flags (potential levels), both floored at LIMITE: INFO flags never raise them.
 * Rules using ``niveau_ge`` (GEN-04) are evaluated in a second pass, after aggregation.
-* Dates (``date_evaluation``) only annotate flags; they never change statuses or levels.
+* Dates (``date_evaluation``) only annotate flags, with one exception: a rule whose
+  ``fin_base_legale`` (a temporary legal basis) is past the evaluation date is BLOQUANT_LOI.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from boussole.core.errors import InvalidDocument, Problem
 from boussole.core.grid.model import Grid
 
 from .base import Rule, RuleBase, check_param_value, default_rule_base, rule_base_for
-from .expr import Explainer
+from .expr import Explainer, evaluation_date
 from .facts import NSP, Facts, collect_facts, display_value
 from .logic import FALSE, FLOOR_LEVEL, TRUE, UNKNOWN, Level
 
@@ -176,8 +177,7 @@ class Evaluation:
 
     @property
     def date_evaluation(self) -> dt.date:
-        value = self.params.get("date_evaluation")
-        return value if isinstance(value, dt.date) else dt.date.today()
+        return evaluation_date(self.params)
 
     # -- full output -------------------------------------------------------------------------
 
@@ -257,6 +257,24 @@ class Evaluation:
                 f"Exigible à compter du {date_fr(rule.applicable_depuis)} : la collectivité "
                 "l'applique par anticipation."
             )
+        for precision in rule.precisions:
+            if precision.condition.fn(self.facts, self.slots, self.params) == TRUE:
+                notes.append(precision.texte)
+        if rule.fin_base_legale is not None:
+            end = self.params.get(rule.fin_base_legale)
+            if isinstance(end, dt.date):
+                if today > end:
+                    notes.append(
+                        f"Base légale temporaire expirée le {date_fr(end)} (paramètre "
+                        f"{rule.fin_base_legale}) : à la date d'évaluation du {date_fr(today)}, "
+                        "le traitement n'a plus de base légale (bloquant au regard de la loi)."
+                    )
+                else:
+                    notes.append(
+                        f"Base légale temporaire jusqu'au {date_fr(end)} (paramètre "
+                        f"{rule.fin_base_legale}) : au-delà, le point devient bloquant au regard "
+                        f"de la loi (évaluation au {date_fr(today)})."
+                    )
         for deadline in rule.echeances:
             when = deadline.date
             if deadline.param is not None:

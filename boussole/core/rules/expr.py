@@ -40,8 +40,9 @@ Forms (each a mapping with a single key, except the two shorthands):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from boussole.core.errors import Problem
@@ -434,6 +435,40 @@ class ParamTest(Node):
         return compare
 
 
+class DatePassed(Node):
+    """TRUE when the evaluation date (parameter ``date_evaluation``, today when unset) is after
+    the date held by parameter ``param``; FALSE otherwise, and when that date is not set.
+
+    Not written in expressions: a rule's ``fin_base_legale`` becomes an escalation to
+    BLOQUANT_LOI on this test (an expired temporary legal basis is no basis).
+    """
+
+    __slots__ = ("param",)
+
+    def __init__(self, param: str) -> None:
+        self.param = param
+
+    def references(self) -> Iterator[tuple[str, str]]:
+        yield ("param", self.param)
+
+    def _build(self, slots: Mapping[tuple[str, str], int]) -> Fn:
+        key = self.param
+
+        def passed(f: Facts, v: Slots, p: Params) -> Truth:
+            end = p.get(key)
+            if not isinstance(end, dt.date):
+                return FALSE
+            return TRUE if evaluation_date(p) > end else FALSE
+
+        return passed
+
+
+def evaluation_date(params: Params) -> dt.date:
+    """The date an evaluation is made at: parameter ``date_evaluation``, else today."""
+    value = params.get("date_evaluation")
+    return value if isinstance(value, dt.date) else dt.date.today()
+
+
 class Ref(Node):
     """A reference to a derived predicate (``kind="derived"``) or a rule's trigger."""
 
@@ -562,6 +597,10 @@ class ParseContext:
     rules: frozenset[str]
     params: Mapping[str, str]  # id -> "entier" | "booleen" | "date" | "texte"
     allow_level: bool = False
+    #: Options of a fact that another version of the grid offers (fact id -> options): an
+    #: expression may name them when compiled against a version that lacks them (an answer
+    #: given under that version can never contain them).
+    other_options: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def parse(raw: Any, path: Path_, ctx: ParseContext, problems: list[Problem]) -> Node | None:
@@ -670,6 +709,8 @@ def _option(
     definition = ctx.catalogue[fact]
     if isinstance(option, bool) and definition.type == YES_NO:
         option = "oui" if option else "non"
+    if isinstance(option, str) and option in ctx.other_options.get(fact, ()):
+        return option
     if not isinstance(option, str) or option not in definition.options:
         problems.append(
             Problem(path, f"option inconnue « {option} » pour le fait « {fact} » (attendu : "

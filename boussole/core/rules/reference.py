@@ -40,6 +40,7 @@ from .expr import (
     Const,
     Counter,
     CountTest,
+    DatePassed,
     FactTest,
     LevelTest,
     Node,
@@ -129,6 +130,14 @@ class _Walker:
             return self.fact_test(node)
         if isinstance(node, ParamTest):
             return self.param_test(node)
+        if isinstance(node, DatePassed):
+            end = self.params.get(node.param)
+            if not isinstance(end, dt.date):
+                return FALSE
+            today = self.params.get("date_evaluation")
+            if not isinstance(today, dt.date):
+                today = dt.date.today()
+            return TRUE if today > end else FALSE
         if isinstance(node, Ref):
             if node.kind == "derived":
                 return self.value(self.derived[node.target])

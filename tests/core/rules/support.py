@@ -15,7 +15,7 @@ SCENARIOS = HERE / "scenarios"
 DEFAULTS = HERE / "defaults.yaml"
 
 #: Systematic INFO flags, not repeated in the scenarios (§8.0).
-SYSTEMATIC = frozenset({"GEN-03", "TR-05", "GEN-04"})
+SYSTEMATIC = frozenset({"GEN-03", "TR-05", "GEN-04", "NIS2-01"})
 STATUS_KEYS = ("A_COMPLETER", "SATISFAIT")
 
 

@@ -63,7 +63,7 @@ def test_evaluate_yaml(tmp_path: Path) -> None:
     assert {"niveau_indicatif", "niveau_potentiel", "version_regles", "flags"} <= set(payload)
     assert payload["niveau_indicatif"] == "ELEVE"
     assert payload["niveau_potentiel"] == "ELEVE"
-    assert payload["version_regles"].startswith("2026.11.30-1+")
+    assert payload["version_regles"].startswith("2026.12.03-1+")
     assert payload["date_evaluation"] == "2026-11-30"
     flags = {flag["id"]: flag for flag in payload["flags"]}
     for flag in payload["flags"]:
@@ -133,7 +133,7 @@ def test_lint_bundled_base() -> None:
     assert result.returncode == 0, result.stderr
     # One line per bundled grid version, oldest first.
     assert result.stdout.splitlines() == [
-        f"73 règles, 31 prédicats dérivés : aucune erreur (grille boussole-nantes@{v})."
+        f"79 règles, 31 prédicats dérivés : aucune erreur (grille boussole-nantes@{v})."
         for v in range(1, BASE_VERSION + 1)]
 
 
@@ -144,10 +144,11 @@ def test_lint_broken_base(tmp_path: Path) -> None:
     shutil.copytree(default_rules_dir(), directory)
     rules = directory / "regles.yaml"
     rules.write_text(rules.read_text(encoding="utf-8").replace(
-        "declencheur: {eq: [decision, automatique]}", "declencheur: {eq: [decisoin, automatique]}"
+        "declencheur: {eq: [video, experimentation_art10]}",
+        "declencheur: {eq: [videos, experimentation_art10]}"
     ), encoding="utf-8")
     assert_refused(boussole("lint", "--rules", str(directory)),
-                   "regles.DEC-01.declencheur.eq[0] : fait inconnu « decisoin »")
+                   "regles.VID-02.declencheur.eq[0] : fait inconnu « videos »")
     assert_refused(boussole("lint", "--rules", str(tmp_path / "nulle-part")),
                    "dossier introuvable")
 
@@ -190,7 +191,7 @@ def test_lint_checks_every_known_grid(tmp_path: Path) -> None:
     result = boussole_with_grids(grids, "lint")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        f"73 règles, 31 prédicats dérivés : aucune erreur (grille boussole-nantes@{v})."
+        f"79 règles, 31 prédicats dérivés : aucune erreur (grille boussole-nantes@{v})."
         for v in range(1, TEST_VERSION + 1)]
 
     broken_version = TEST_VERSION + 1

@@ -144,11 +144,14 @@ def test_date_annotations() -> None:
         "Exigible à compter du 2 décembre 2027 : la collectivité l'applique par anticipation.")
     assert "annotations" not in late["HR-01"]
     assert early["HR-01"]["statut"] == late["HR-01"]["statut"] == "ACTIF"
-    assert any("a pris fin le 31 mars 2025" in a for a in early["VID-02"]["annotations"])
+    assert any("expirée le 31 mars 2025" in a and "30 novembre 2026" in a
+               for a in early["VID-02"]["annotations"])
+    assert early["VID-02"]["niveau"] == "BLOQUANT_LOI"  # expired basis (rules v2, principle 3)
     prolonged = {f["id"]: f for f in evaluate(
         facts, {"date_evaluation": "2026-11-30", "vsa_experimentation_fin": "2027-12-31"}
     ).to_json()["flags"]}
     assert any("jusqu'au 31 décembre 2027" in a for a in prolonged["VID-02"]["annotations"])
+    assert prolonged["VID-02"]["niveau"] == "ELEVE"
     assert any("autorite_notification_aipdf" in a for a in early["HR-09"]["annotations"])
     named = {f["id"]: f for f in evaluate(
         facts, {"autorite_notification_aipdf": "CNIL"}).to_json()["flags"]}

@@ -14,8 +14,25 @@ import yaml
 from boussole.core.documents import load_data_yaml as load_yaml
 from boussole.core.errors import InvalidDocument
 from boussole.core.rules import default_grid, default_rules_dir, fact_catalogue, load_rule_base
+from boussole.core.rules.expr import Node
 
 Mutation = Callable[[dict[str, Any]], None]
+
+#: The previous version of the bundled rule base (2026.11.30-1), kept to compare with.
+PREVIOUS = Path(__file__).resolve().parents[2] / "data" / "rules" / "2026.11.30-1"
+
+
+def repr_tree(node: Any) -> Any:
+    """A comparable structure of a parsed expression (its class and its fields)."""
+    if isinstance(node, Node):
+        fields = [name for cls in type(node).__mro__ for name in getattr(cls, "__slots__", ())
+                  if name != "fn"]
+        return (type(node).__name__, *(repr_tree(getattr(node, name)) for name in fields))
+    if isinstance(node, tuple | list):
+        return tuple(repr_tree(item) for item in node)
+    if isinstance(node, frozenset):
+        return tuple(sorted(node))
+    return node
 
 
 def copy_base(tmp_path: Path) -> Path:
@@ -53,14 +70,38 @@ def rejected(directory: Path) -> str:
 
 def test_bundled_rule_base_is_clean() -> None:
     base = load_rule_base()
-    assert len(base.rules) == 73
-    assert base.version == "2026.11.30-1"
-    assert base.veille_juridique == "2026-11-30"
+    assert len(base.rules) == 79
+    assert base.version == "2026.12.03-1"
+    assert base.veille_juridique == "2026-12-03"
+
+
+def test_changelog_records_the_bundled_version_and_every_rule_it_changed() -> None:
+    """The CHANGELOG has an entry for the current version, and every rule that differs from
+    the previous version (kept in tests/data/rules) is named in that entry."""
+    base = load_rule_base()
+    changelog = (default_rules_dir() / "CHANGELOG.md").read_text(encoding="utf-8")
+    heading = f"## {base.version} "
+    assert heading in changelog
+    entry = changelog.split(heading, 1)[1].split("\n## ", 1)[0]
+    previous = load_rule_base(PREVIOUS, catalogue=fact_catalogue(default_grid()))
+    old = {rule.id: rule for rule in previous.rules}
+    new = {rule.id: rule for rule in base.rules}
+    changed = set(old) ^ set(new)
+    for rule_id in set(old) & set(new):
+        before, after = old[rule_id], new[rule_id]
+        if (before.explication, before.references, before.niveau, before.applicable_depuis,
+                repr_tree(before.declencheur), before.fin_base_legale) != (
+                after.explication, after.references, after.niveau, after.applicable_depuis,
+                repr_tree(after.declencheur), after.fin_base_legale):
+            changed.add(rule_id)
+    assert changed, "the bundled base should differ from the previous version"
+    missing = sorted(rule_id for rule_id in changed if rule_id not in entry)
+    assert not missing, f"rules changed without a CHANGELOG line: {missing}"
 
 
 def test_a_copy_of_the_bundled_base_loads(tmp_path: Path) -> None:
     base = load_rule_base(copy_base(tmp_path), catalogue=fact_catalogue(default_grid()))
-    assert len(base.rules) == 73 and len(base.derived) == 31
+    assert len(base.rules) == 79 and len(base.derived) == 31
 
 
 def test_unknown_fact(tmp_path: Path) -> None:

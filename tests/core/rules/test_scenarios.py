@@ -81,9 +81,9 @@ def test_worked_example_sc04_pourquoi() -> None:
 def test_sc05_satisfied_flag_shows_why() -> None:
     evaluation = run(_scenario(Path(__file__).parent / "scenarios" / "SC05.yaml"))
     flags = {flag["id"]: flag for flag in evaluation.to_json()["flags"]}
-    assert flags["GDPR-02c"]["statut"] == "SATISFAIT"
-    assert flags["GDPR-02c"]["niveau"] == "ELEVE"
-    assert flags["GDPR-02c"]["pourquoi"]["aipd"] == "realisee"
+    assert flags["GDPR-02"]["statut"] == "SATISFAIT"
+    assert flags["GDPR-02"]["niveau"] == "ELEVE"  # escalated: CNIL list (L10)
+    assert flags["GDPR-02"]["pourquoi"]["aipd"] == "realisee"
 
 
 def test_sc21_unknown_escalation_raises_only_the_potential_level() -> None:
