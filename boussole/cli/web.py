@@ -43,7 +43,21 @@ def cmd_migrate(args: argparse.Namespace) -> int:
               "(ou BOUSSOLE_DATA_DIR) et que le serveur de base de données répond.",
               file=sys.stderr)
         return 2
+    _refresh_legal_levels()
     return 0
+
+
+def _refresh_legal_levels() -> None:
+    """After an upgrade that brings a new rule base, the levels stored on the cases (case
+    lists, red-line flag) are those of the old base: re-evaluate the stale ones."""
+    from boussole.core.rules import default_rule_base
+    from boussole.web.cases.legal import legal_refresh_all
+
+    refreshed = legal_refresh_all(stale_only=True)
+    if refreshed:
+        noun = "dossier" if refreshed == 1 else "dossiers"
+        print(f"Niveaux juridiques réévalués pour {refreshed} {noun} (base de règles "
+              f"{default_rule_base().version}).", file=sys.stderr)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -67,6 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from waitress import serve
 
     call_command("migrate", interactive=False, verbosity=0)
+    _refresh_legal_levels()
     if not settings.DEBUG:
         call_command("collectstatic", interactive=False, verbosity=0)
     from boussole.web.wsgi import application

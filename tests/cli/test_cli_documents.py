@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -160,6 +161,30 @@ def test_migrate_still_creates_the_database(fresh_env: dict[str, str]) -> None:
     listed = run("case", "list", env=fresh_env)
     assert listed.returncode == 0, listed.stderr
     assert "0 dossier." in listed.stderr
+
+
+def test_migrate_reevaluates_levels_stored_under_an_older_rule_base(
+        fresh_env: dict[str, str]) -> None:
+    """After an upgrade that brings a new rule base, ``boussole migrate`` refreshes the legal
+    levels stored on the cases (lists, red-line flag), and only the stale ones."""
+    assert run("demo", env=fresh_env).returncode == 0
+    database = Path(fresh_env["BOUSSOLE_DATA_DIR"]) / "boussole.sqlite3"
+    with sqlite3.connect(database) as connection:
+        current = connection.execute(
+            "SELECT id, legal_level, rules_version FROM cases_case ORDER BY id").fetchall()
+        assert current and all(version for _, _, version in current)
+        stale = current[0][0]
+        connection.execute("UPDATE cases_case SET legal_level = 'LIMITE', "
+                           "rules_version = '2026.11.30-1+000000000000' WHERE id = ?", (stale,))
+    migrated = run("migrate", "--verbosity", "0", env=fresh_env)
+    assert migrated.returncode == 0, migrated.stderr
+    assert "Niveaux juridiques réévalués pour 1 dossier (base de règles" in migrated.stderr
+    with sqlite3.connect(database) as connection:
+        after = connection.execute(
+            "SELECT id, legal_level, rules_version FROM cases_case ORDER BY id").fetchall()
+    assert after == current
+    again = run("migrate", "--verbosity", "0", env=fresh_env)
+    assert "réévalués" not in again.stderr
 
 
 def test_unreachable_database_server(fresh_env: dict[str, str]) -> None:
