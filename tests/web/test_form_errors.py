@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 
 from boussole.core.errors import InvalidDocument, Refusal
+from boussole.core.limits import LIMITS
 from boussole.web import demo
 from boussole.web.accounts.models import Organisation, User
 from boussole.web.cases import services
 from boussole.web.cases.exchange import case_export, case_import
-from boussole.web.cases.models import Answer, AuditEvent, Case
+from boussole.web.cases.models import Answer, AuditEvent, Case, Comment
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +213,50 @@ def test_opinion_form_has_the_summary_and_the_message_at_the_field(
     page = text(response)
     assert 'href="#verdict-0"' in summary(page, "avis-erreur")
     assert "Mes notes</textarea>" in page
+
+
+ITEM = "conformite_donnees_personnelles"
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_refused_comment_keeps_its_text_at_the_field(people: dict[str, User], client: Any,
+                                                       htmx: bool) -> None:
+    case = chatbot()
+    client.force_login(people["juriste"])
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    before = Comment.objects.count()
+    typed = "Vérifier la durée de conservation. " + "x" * LIMITS["comment"]
+    response = client.post(f"/cas/{case.pk}/commentaires/", {
+        "item_id": ITEM, "criterion": "", "body": typed}, **headers)
+    assert response.status_code == (200 if htmx else 400)
+    page = text(response)
+    listed = summary(page, f"erreurs-c-{ITEM}")
+    assert f'href="#c-{ITEM}"' in listed and "trop long" in listed
+    field = tag(page, f"c-{ITEM}")
+    assert f'aria-describedby="e-c-{ITEM}"' in field and 'aria-invalid="true"' in field
+    assert f"{typed}</textarea>" in page
+    assert '<details class="discussion" open' in page
+    # The answer's own form is not marked wrong.
+    assert f'id="e-{ITEM}"' not in page
+    assert Comment.objects.count() == before
+    # A reply refused: the message at the reply's field.
+    comment = services.comment_add(case=case, user=people["juriste"], body="Question ?",
+                                   item_id=ITEM, criterion=None)
+    response = client.post(f"/cas/{case.pk}/commentaires/", {
+        "item_id": ITEM, "criterion": "", "parent": str(comment.pk), "body": "  "},
+        **headers)
+    page = text(response)
+    assert f'href="#r-{comment.pk}"' in summary(page, f"erreurs-r-{comment.pk}")
+    assert f'aria-describedby="e-r-{comment.pk}"' in tag(page, f"r-{comment.pk}")
+
+
+def test_an_upload_without_file_is_refused_at_the_field(people: dict[str, User],
+                                                        client: Any) -> None:
+    case = chatbot()
+    client.force_login(people["juriste"])
+    response = client.post(f"/cas/{case.pk}/pieces/", {"item_id": ITEM, "criterion": ""},
+                           HTTP_HX_REQUEST="true")
+    page = text(response)
+    assert f'href="#f-{ITEM}"' in summary(page, f"erreurs-f-{ITEM}")
+    assert f'aria-describedby="e-f-{ITEM}"' in tag(page, f"f-{ITEM}")
+    assert "Choisissez un fichier" in page

@@ -373,13 +373,27 @@ def _require_discussable(abilities: Abilities, user: User, item: Question | Fact
 
 
 def _after_item_change(request: HttpRequest, case: Any, item_id: str, criterion_number: Any,
-                       item: Question | Fact | None, error: str = "") -> HttpResponse:
+                       item: Question | Fact | None, error: str = "", field: str = ""
+                       ) -> HttpResponse:
+    if error and item is not None:
+        # Refused: the item's discussion again, open, with the text typed kept, the message at
+        # its field and in the form's summary (the fragment with htmx, the item's discussion
+        # page without it).
+        ctx = _item_context(request, case, item_id)
+        ctx.update({"full": True, "discussion_error": {
+            "key": item.id, "message": error, "field": field,
+            "body": request.POST.get("body", ""), "parent": request.POST.get("parent", "")}})
+        if _is_htmx(request):
+            return render(request, "cases/_item.html", ctx)
+        view = ctx["view"]
+        ctx.update({"target_item": item.id, "dom_key": item.id,
+                    "crit": getattr(item, "criterion", None), "comments": view.threads,
+                    "evidence": view.evidence, "label": view.label})
+        return render(request, "cases/discussion.html", ctx, status=400)
     if error:
         messages.error(request, error)
     if _is_htmx(request) and item is not None:
-        ctx = _item_context(request, case, item_id)
-        ctx["view"].error = error
-        return render(request, "cases/_item.html", ctx)
+        return render(request, "cases/_item.html", _item_context(request, case, item_id))
     if item is not None:
         return redirect(_back_to(case, item, case_abilities(_user(request), case).internal))
     return redirect(reverse("cases:criterion", args=[case.pk, criterion_number]) + "#critere")
@@ -403,7 +417,8 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
                              item_id=item_id, criterion=number, parent=parent)
     except ValueError as exc:
         error = str(exc)
-    return _after_item_change(request, case, item_id, number, item, error)
+    field = f"r-{parent.pk}" if parent is not None else f"c-{item_id or number}"
+    return _after_item_change(request, case, item_id, number, item, error, field)
 
 
 @login_required
@@ -442,7 +457,8 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                                   criterion=number)
         except services.EvidenceRejected as exc:
             error = str(exc)
-    return _after_item_change(request, case, item_id, number, item, error)
+    return _after_item_change(request, case, item_id, number, item, error,
+                              f"f-{item_id or number}")
 
 
 @login_required
