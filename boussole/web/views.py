@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from boussole.core.access import may_create_case, sees_internal
 from boussole.web.cases import selectors
+from boussole.web.cases.next_action import waiting_cases
 from boussole.web.decisions.selectors import tasks_for
 
 PAGE_SIZE = 25
@@ -20,11 +21,14 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     mine = selectors.with_answer_counts(
         list(selectors.my_cases(user)[:PAGE_SIZE]))  # type: ignore[arg-type]
-    page = Paginator(selectors.case_list(user), PAGE_SIZE).get_page(  # type: ignore[arg-type]
-        request.GET.get("page"))
+    # The organisation's list leaves out the cases already shown above: each case once.
+    others = selectors.case_list(user).exclude(  # type: ignore[arg-type]
+        pk__in=[case.pk for case in mine])
+    page = Paginator(others, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_answer_counts(list(page.object_list))
     return render(request, "home.html", {
         "mine": mine, "page": page, "tasks": tasks_for(user),  # type: ignore[arg-type]
+        "waiting": waiting_cases(user),  # type: ignore[arg-type]
         "internal": sees_internal(getattr(user, "role", "")),
         "can_create": may_create_case(getattr(user, "role", ""))
         and getattr(user, "organisation_id", None) is not None})

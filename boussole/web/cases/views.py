@@ -34,6 +34,7 @@ from boussole.web.cases.access import (
 from boussole.web.cases.audit import audit_verify
 from boussole.web.cases.exchange import evidence_problems
 from boussole.web.cases.models import Assignment, Comment, Evidence, Verdict
+from boussole.web.cases.next_action import case_card
 from boussole.web.grids import grid_for
 from boussole.web.posted import STALE_FORM, posted_id, posted_revision
 
@@ -122,6 +123,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case, "grid": grid, "profile": profile, "abilities": abilities,
         "criteria": [(c, progress[c.number]) for c in grid.criteria],
         "waiting": waiting, "people": selectors.progress_by_person(waiting),
+        "next_action": case_card(user, case),
     })
 
 

@@ -1,0 +1,287 @@
+"""The « next action » cards (issue 12, item 1): what a person should do next on a case.
+
+The choice is the core's (:mod:`boussole.core.next_action`, on the rules of
+:mod:`boussole.core.access` and :mod:`boussole.core.workflow`); this module reads its inputs
+for many cases at once (a fixed number of queries whatever the number of cases, tested),
+translates the labels and builds the links.
+
+The decision path's records (group opinion, frozen versions, decisions, trade-union
+information) are read through the reverse relations of :class:`Case`, not by importing
+``boussole.web.decisions``: the case overview (``cases.views``) uses this module, and
+``decisions`` imports ``cases``, so an import would make a cycle between the web apps
+(and the module sits in ``cases`` for the same reason: the overview imports it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from boussole.core import workflow
+from boussole.core.grid import profile_progress
+from boussole.core.next_action import (
+    Action,
+    CaseState,
+    NextActions,
+    Person,
+    Waiting,
+    next_actions,
+)
+from boussole.web.accounts.models import User
+from boussole.web.cases import selectors
+from boussole.web.cases.access import is_lead
+from boussole.web.cases.models import Answer, Assignment, Case, LegalAssessment, Opinion
+from boussole.web.grids import grid_for
+
+#: At most this many cases are looked at for the home page's « Ce qui vous attend ».
+HOME_LIMIT = 200
+
+
+@dataclass
+class Card:
+    """What a template shows: the case, its actions (label, link, deadline, blockers), or
+    the sentence saying who it is waiting for."""
+
+    case: Case
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    waiting: str = ""
+    result: NextActions | None = None
+
+
+# --- Labels (French msgids; the core gives the same French labels, tested) ----------------
+
+def action_label(action: Action) -> str:
+    code, n, criterion = action.code, action.count, action.criterion
+    if code == "repondre":
+        return ngettext("Répondre à %(n)d question du critère %(c)s",
+                        "Répondre à %(n)d questions du critère %(c)s", n) % {"n": n,
+                                                                              "c": criterion}
+    if code == "completer_et_transmettre":
+        return ngettext("Compléter le profil et transmettre au groupe (%(n)d information "
+                        "manquante)",
+                        "Compléter le profil et transmettre au groupe (%(n)d informations "
+                        "manquantes)", n) % {"n": n}
+    if code == "completer_profil":
+        return ngettext("Compléter le profil d'identification (%(n)d information manquante)",
+                        "Compléter le profil d'identification (%(n)d informations "
+                        "manquantes)", n) % {"n": n}
+    if code == "donner_avis":
+        return _("Donner l'avis du critère %(c)s") % {"c": criterion}
+    labels = {
+        "transmettre_groupe": _("Transmettre le dossier au groupe d'experts"),
+        "retenir_niveau": _("Retenir le niveau de risque juridique"),
+        "consolider_avis": _("Consolider l'avis du groupe"),
+        "rediger_avis_groupe": _("Rédiger l'avis consolidé du groupe"),
+        "transmettre_elus": _("Transmettre le dossier aux élus pour décision"),
+        "decider": _("Décider : valider, valider sous conditions, ajourner ou refuser"),
+        "constater_decision": _("Constater la décision des élus"),
+        "information_syndicale": _("Enregistrer l'information des organisations syndicales"),
+        "mettre_en_service": _("Mettre le système en service"),
+        "reprendre_instruction": _("Reprendre l'instruction du dossier ajourné"),
+        "suite_ajournement": _("Décider de la suite du dossier ajourné : le revoir ou "
+                               "l'abandonner"),
+        "preparer_revue": _("Préparer la revue du système en service"),
+    }
+    return labels.get(code, action.label)
+
+
+def _delegation_label(code: str) -> str:
+    labels = {"numerique": _("Numérique"), "rh": _("Ressources humaines"),
+              "thematique": _("Vice-présidence thématique")}
+    return labels.get(code, code)
+
+
+def _state_label(code: str) -> str:
+    return str(dict(Case._meta.get_field("state").choices or []).get(code, code))
+
+
+def waiting_text(waiting: Waiting) -> str:
+    """The sentence after « Rien ne vous attend sur ce dossier pour le moment : »."""
+    lead = waiting.lead or _("le·la chef·fe de projet")
+    code = waiting.code
+    if code == "brouillon":
+        return _("il attend que %(lead)s complète le profil d'identification et transmette le "
+                 "dossier au groupe d'experts.") % {"lead": lead}
+    if code == "referents":
+        parts = [_("critère %(n)s (%(names)s)") % {
+            "n": number, "names": ", ".join(names) if names else _("personne n'est nommé")}
+            for number, names in waiting.criteria]
+        text = _("il attend les réponses et les avis des référents : ") + " ; ".join(parts)
+        if waiting.legal_pending:
+            text += _(" ; et le niveau de risque juridique retenu par les juristes")
+        return text + "."
+    texts = {
+        "juristes": _("il attend que les juristes retiennent le niveau de risque juridique."),
+        "consolidation": _("il attend que le pilote du projet numérique consolide l'avis du "
+                           "groupe."),
+        "avis_groupe": _("il attend l'avis consolidé du groupe, rédigé par le pilote du "
+                         "projet numérique."),
+        "transmission": _("il attend que le pilote du projet numérique le transmette aux "
+                          "élus."),
+        "constat": _("il attend que le pilote du projet numérique constate la décision des "
+                     "élus."),
+        "suivi": _("le système est en service ; son suivi continue."),
+        "ajourne": _("le dossier est ajourné : il attend que le pilote du projet numérique "
+                     "reprenne l'instruction, ou que le projet soit abandonné."),
+    }
+    if code in texts:
+        return texts[code]
+    if code == "elus":
+        return _("il attend la décision des élus : %(who)s.") % {
+            "who": ", ".join(_delegation_label(d) for d in waiting.delegations)}
+    if code == "information_syndicale":
+        return _("il attend que %(lead)s ou le pilote du projet numérique enregistre "
+                 "l'information des organisations syndicales.") % {"lead": lead}
+    if code == "mise_en_service":
+        return _("il attend que %(lead)s ou le pilote du projet numérique mette le système en "
+                 "service.") % {"lead": lead}
+    if code == "suivi_revue" and waiting.date is not None:
+        return _("le système est en service ; prochaine revue le %(date)s.") % {
+            "date": date_format(waiting.date, "SHORT_DATE_FORMAT")}
+    if code == "clos":
+        return _("le dossier est clos (« %(state)s »).") % {
+            "state": _state_label(waiting.state)}
+    return waiting.text
+
+
+def action_url(case: Case, action: Action) -> str:
+    """Where the action is done: the page, and the part of it."""
+    pk = case.pk
+    target = action.target
+    if target == "profile":
+        return reverse("cases:profile", args=[pk])
+    if target == "criterion":
+        url = reverse("cases:criterion", args=[pk, action.criterion])
+        return url + "#avis" if action.code == "donner_avis" else url
+    if target == "legal":
+        return reverse("cases:legal", args=[pk]) + "#h-retained"
+    anchors = {"group_opinion": "#h-group", "decision": "#h-decisions", "union": "#h-union"}
+    return reverse("decisions:path", args=[pk]) + anchors.get(target, "#h-actions")
+
+
+# --- Reading the inputs in bulk ------------------------------------------------------------
+
+def _latest_assessments(ids: list[int]) -> dict[int, tuple[str, dt.date | None]]:
+    out: dict[int, tuple[str, dt.date | None]] = {}
+    for case_id, level, review in (LegalAssessment.objects.filter(case_id__in=ids)
+                                   .order_by("case_id", "-decided_at", "-id")
+                                   .values_list("case_id", "retained_level", "review_date")):
+        out.setdefault(case_id, (level, review))
+    return out
+
+
+def _states(user: User, cases: list[Case], *, names: bool) -> dict[int, CaseState]:
+    """The core's inputs for each case, in a fixed number of queries."""
+    ids = [case.pk for case in cases]
+    open_cases = [case for case in cases if case.state in workflow.OPEN_STATES]
+    progress = selectors.progress_for_cases(open_cases) if open_cases else {}
+    lead_open = [case for case in open_cases if is_lead(user, case)]
+    facts: dict[int, dict[str, Any]] = {case.pk: {} for case in lead_open}
+    if lead_open:
+        for case_id, item_id, value in Answer.objects.filter(
+                case__in=lead_open, kind=Answer.Kind.FACT).values_list(
+                "case_id", "item_id", "value"):
+            facts[case_id][item_id] = value
+    opinions: dict[int, dict[int, str]] = {pk: {} for pk in ids}
+    for case_id, criterion, verdict in Opinion.objects.filter(case_id__in=ids).values_list(
+            "case_id", "criterion", "verdict"):
+        opinions[case_id][criterion] = verdict
+    assigned: dict[int, set[int]] = {pk: set() for pk in ids}
+    referent_names: dict[int, dict[int, list[str]]] = {pk: {} for pk in ids}
+    if names:
+        for assignment in Assignment.objects.filter(case_id__in=ids).select_related("user"):
+            referent_names[assignment.case_id].setdefault(assignment.criterion, []).append(
+                str(assignment.user))
+            if assignment.user_id == user.pk:
+                assigned[assignment.case_id].add(assignment.criterion)
+    else:
+        for case_id, criterion in Assignment.objects.filter(
+                case_id__in=ids, user=user).values_list("case_id", "criterion"):
+            assigned[case_id].add(criterion)
+    assessments = _latest_assessments(ids)
+    # The decision path's records, through Case's reverse relations (see the module's doc).
+    path_rows = {pk: (verdict, latest) for pk, verdict, latest in Case.objects.filter(
+        pk__in=ids).annotate(latest=Max("versions__number")).values_list(
+        "pk", "group_opinion__verdict", "latest")}
+    deciding = [case.pk for case in cases if case.state == "decision"]
+    decisions: dict[int, dict[str, str]] = {pk: {} for pk in deciding}
+    if deciding:
+        for pk, delegation, decision, number in Case.objects.filter(
+                pk__in=deciding, decisions__isnull=False).values_list(
+                "pk", "decisions__delegation", "decisions__decision",
+                "decisions__version__number"):
+            if number == path_rows[pk][1]:
+                decisions[pk][delegation] = decision
+    union = set(Case.objects.filter(pk__in=ids, union_information__isnull=False)
+                .values_list("pk", flat=True))
+    required = user.organisation.decision_delegations if user.organisation else ()
+    out: dict[int, CaseState] = {}
+    for case in cases:
+        grid = grid_for(case.grid_id, case.grid_version)
+        retained, review = assessments.get(case.pk, ("", None))
+        out[case.pk] = CaseState(
+            state=case.state,
+            criterion_referents={c.number: c.referents for c in grid.criteria},
+            profile_missing=(profile_progress(grid, facts[case.pk]).missing
+                             if case.pk in facts else 0),
+            missing_answers={n: p.missing for n, p in progress.get(case.pk, {}).items()},
+            opinions=opinions[case.pk], assigned=frozenset(assigned[case.pk]),
+            legal_level_retained=case.pk in assessments,
+            red_line=workflow.red_line(case.legal_level or None,
+                                       case.legal_potential or None, retained or None),
+            group_verdict=path_rows[case.pk][0], decisions=decisions.get(case.pk, {}),
+            required_delegations=tuple(required) or workflow.DEFAULT_DELEGATIONS,
+            union_information=case.pk in union, review_date=review,
+            lead_name=str(case.lead) if case.lead_id else "",
+            referent_names={n: tuple(v) for n, v in referent_names[case.pk].items()})
+    return out
+
+
+def cards(user: User, cases: Iterable[Case], *, names: bool = False,
+          today: dt.date | None = None) -> list[Card]:
+    """One card per case, in the order given. ``names``: name the referents in the
+    « waiting for » sentence (the case page)."""
+    cases = list(cases)
+    if not cases:
+        return []
+    today = today or timezone.localdate()
+    states = _states(user, cases, names=names)
+    out = []
+    for case in cases:
+        person = Person(role=user.role, domain=user.domain, delegation=user.delegation,
+                        is_lead=is_lead(user, case))
+        result = next_actions(person, states[case.pk], today=today)
+        card = Card(case=case, result=result)
+        for action in result.actions:
+            card.actions.append({
+                "code": action.code, "label": action_label(action),
+                "url": action_url(case, action), "deadline": action.deadline,
+                "blocked_by": action.blocked_by})
+        if result.waiting is not None:
+            card.waiting = waiting_text(result.waiting)
+        out.append(card)
+    return out
+
+
+def case_card(user: User, case: Case) -> Card:
+    """The card of the case overview (the referents named in the sentence)."""
+    return cards(user, [case], names=True)[0]
+
+
+def waiting_cases(user: User) -> list[Card]:
+    """The home page's « Ce qui vous attend »: the cases (not closed, most recent first)
+    on which something is expected of the user; deadlines first."""
+    cases = list(selectors.case_list(user).exclude(state__in=workflow.CLOSED_STATES)
+                 [:HOME_LIMIT])
+    found = [card for card in cards(user, cases) if card.actions]
+    return sorted(found, key=lambda c: min(
+        (a["deadline"] for a in c.actions if a["deadline"]), default=dt.date.max))
