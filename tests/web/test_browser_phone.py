@@ -120,6 +120,14 @@ def test_main_pages_fit_a_phone(phone: Any, username: str) -> None:
         visit(page, url)
 
 
+def test_journal_and_footprint_calculator_fit_a_phone(phone: Any) -> None:
+    demo.create_demo()
+    case = Case.objects.get(title=demo.EKONOMIA.title)  # a computed footprint, a long journal
+    page = phone("porteur")
+    for url in [f"/cas/{case.pk}/journal/", f"/cas/{case.pk}/empreinte/"]:
+        visit(page, url)
+
+
 def test_case_tables_become_stacked_rows_that_stay_tables(phone: Any) -> None:
     demo.create_demo()
     page = phone("porteur")
