@@ -10,14 +10,15 @@ from django.http import Http404
 
 from boussole.core import workflow
 from boussole.core.access import OPEN_STATES
+from boussole.core.completeness import criteria_completeness
 from boussole.core.grid import (
     Fact,
     Progress,
     Question,
-    criterion_progress,
     is_applicable,
     profile_progress,
 )
+from boussole.core.grid.model import UNKNOWN
 from boussole.web.accounts.models import Role, User
 from boussole.web.cases.models import (
     Answer,
@@ -80,10 +81,15 @@ def case_values(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
     return facts, answers
 
 
+#: The stand-in value of an answer whose value a list does not need to read (any value but
+#: "je ne sais pas" counts the same in the completeness).
+ANSWERED = object()
+
+
 def case_progress(case: Case) -> tuple[Progress, dict[int, Progress]]:
     grid = grid_for(case.grid_id, case.grid_version)
     facts, answers = case_values(case)
-    return profile_progress(grid, facts), criterion_progress(grid, facts, answers)
+    return profile_progress(grid, facts), criteria_completeness(grid, facts, answers)
 
 
 # --- Instruction pages -------------------------------------------------------------------
@@ -112,7 +118,7 @@ class ItemView:
     def label(self) -> str:
         if isinstance(self.item, Question):
             return f"Q{self.item.number}"
-        return self.item.number or ""
+        return self.item.display_number or ""
 
     @property
     def value(self) -> Any:
@@ -249,7 +255,7 @@ def waiting_for(case: Case) -> list[dict[str, Any]]:
     """Per criterion: named referents, answers given and missing, opinion — who waits for whom."""
     grid = grid_for(case.grid_id, case.grid_version)
     facts, answers = case_values(case)
-    progress = criterion_progress(grid, facts, answers)
+    progress = criteria_completeness(grid, facts, answers)
     people = assignments(case)
     given = opinions(case)
     open_comments = dict(
@@ -272,52 +278,35 @@ def waiting_for(case: Case) -> list[dict[str, Any]]:
 
 
 def progress_for_cases(cases: list[Case]) -> dict[int, dict[int, Progress]]:
-    """Completeness per criterion of many cases, counted by the database: a fixed number of
-    queries whatever the number of cases, and no answer value loaded except those that the
-    grid's conditions read."""
-    from django.db.models import Case as SqlCase
-    from django.db.models import IntegerField, Value, When
-
+    """Completeness per criterion of many cases, by the core's one count
+    (:func:`boussole.core.completeness.criteria_completeness`, as on the case overview and in
+    the memo): two queries per grid version whatever the number of cases, and no answer value
+    loaded except those that the grid's conditions read (the others stand for "answered", or
+    for "je ne sais pas")."""
     out: dict[int, dict[int, Progress]] = {}
     by_grid: dict[tuple[str, int], list[Case]] = {}
     for case in cases:
         by_grid.setdefault((case.grid_id, case.grid_version), []).append(case)
     for (grid_id, version), group in by_grid.items():
         grid = grid_for(grid_id, version)
-        conditional = {q.id: q for q in grid.questions if q.condition is not None}
-        read = {ref for q in conditional.values() if q.condition
-                for kind, ref in q.condition.references()}
-        criterion_of = SqlCase(
-            *[When(item_id__in=[q.id for q in c.questions if q.id not in conditional],
-                   then=Value(c.number)) for c in grid.criteria],
-            default=Value(0), output_field=IntegerField())
-        counted: dict[tuple[int, int], tuple[int, int]] = {}
-        for case_id, number, answered, unknown in (
-                Answer.objects.filter(case__in=group, kind=Answer.Kind.QUESTION)
-                .annotate(criterion=criterion_of).exclude(criterion=0)
-                .values_list("case_id", "criterion")
-                .annotate(n=Count("id"), nsp=Count("id", filter=Q(value="nsp")))):
-            counted[(case_id, number)] = (answered, unknown)
-        known: dict[int, dict[str, Any]] = {case.pk: {} for case in group}
-        for case_id, item_id, value in Answer.objects.filter(
-                case__in=group, item_id__in=[*read, *conditional]).values_list(
-                "case_id", "item_id", "value"):
-            known[case_id][item_id] = value
+        read = {ref for q in grid.questions if q.condition
+                for _kind, ref in q.condition.references()}
+        stored: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {
+            case.pk: ({}, {}) for case in group}
+        for case_id, kind, item_id, unknown in (
+                Answer.objects.filter(case__in=group).exclude(item_id__in=read)
+                .annotate(unknown=Q(value=UNKNOWN))
+                .values_list("case_id", "kind", "item_id", "unknown")):
+            facts, answers = stored[case_id]
+            (facts if kind == Answer.Kind.FACT else answers)[item_id] = (
+                UNKNOWN if unknown else ANSWERED)
+        for case_id, kind, item_id, value in Answer.objects.filter(
+                case__in=group, item_id__in=read).values_list(
+                "case_id", "kind", "item_id", "value"):
+            facts, answers = stored[case_id]
+            (facts if kind == Answer.Kind.FACT else answers)[item_id] = value
         for case in group:
-            values = known[case.pk]
-            result: dict[int, Progress] = {}
-            for criterion in grid.criteria:
-                plain = [q for q in criterion.questions if q.id not in conditional]
-                answered, unknown = counted.get((case.pk, criterion.number), (0, 0))
-                applicable = len(plain)
-                for question in criterion.questions:
-                    if question.id in conditional and is_applicable(question, values, values):
-                        applicable += 1
-                        if question.id in values:
-                            answered += 1
-                            unknown += values[question.id] == "nsp"
-                result[criterion.number] = Progress(applicable, answered, unknown)
-            out[case.pk] = result
+            out[case.pk] = criteria_completeness(grid, *stored[case.pk])
     return out
 
 

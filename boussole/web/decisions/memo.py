@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from boussole import reports
 from boussole.core import workflow
-from boussole.core.grid import Fact, Question
+from boussole.core.completeness import FACT, criteria_completeness, split_answers
+from boussole.core.grid import Fact, Question, is_applicable
 from boussole.web.cases.models import Case
 from boussole.web.cases.templatetags.boussole import answer_text
 from boussole.web.decisions.models import Decision, FileVersion, UnionInformation
@@ -71,12 +72,16 @@ def preview_data(case: Case) -> dict[str, Any]:
 def _memo_data(case: Case, snap: dict[str, Any], *, version: dict[str, Any] | None,
                decisions: Iterable[Decision]) -> dict[str, Any]:
     grid = grid_for(snap["grid"]["id"], snap["grid"]["version"])
-    answers = {a["item_id"]: a for a in snap.get("answers", [])}
+    facts, values = split_answers(snap.get("answers", []))
+    answers = {a["item_id"]: a for a in snap.get("answers", []) if a.get("kind") != FACT}
+    # The one count of the case screens: applicable questions only (core.completeness).
+    progress = criteria_completeness(grid, facts, values)
     opinions = {o["criterion"]: o for o in snap.get("opinions", [])}
     criteria = []
     for criterion in grid.criteria:
-        applicable = len(criterion.questions)
-        answered = [q for q in criterion.questions if q.id in answers]
+        answered = [q for q in criterion.questions if q.id in answers
+                    and is_applicable(q, facts, values)]
+        counted = progress[criterion.number]
         key = []
         for question in answered[:KEY_ANSWERS]:
             answer = answers[question.id]
@@ -87,8 +92,8 @@ def _memo_data(case: Case, snap: dict[str, Any], *, version: dict[str, Any] | No
         criteria.append({
             "number": criterion.number, "title": criterion.title,
             "commitments": list(criterion.commitments),
-            "progress": {"answered": len(answered), "applicable": applicable,
-                         "unknown": sum(1 for q in answered if answers[q.id]["value"] == "nsp")},
+            "progress": {"answered": counted.answered, "applicable": counted.applicable,
+                         "unknown": counted.unknown},
             "opinion": None if opinion is None else {
                 "verdict": opinion["verdict"], "verdict_label": VERDICTS.get(opinion["verdict"]),
                 "recommendations": opinion.get("recommendations", ""),
