@@ -467,7 +467,8 @@ def test_every_answer_and_the_opinion_of_a_criterion_are_saved(
 CALCULATOR = {
     "service_years": "6", "factor_set": "ademe-2022", "location": "FR", "provider": "ovhcloud",
     "pue": "1,3", "green_energy_share": "40",
-    "llm_api-requests_per_year": "60 000", "llm_api-output_tokens": "400",
+    "llm_api-requests_per_year": "60 000", "llm_api-requests_period": "year",
+    "llm_api-output_tokens": "400",
     "llm_api-total_params_b": "7", "llm_api-active_params_b": "3,5", "llm_api-provider": "aws",
     "llm_api-pue": "1,2", "llm_api-location": "FR",
     "cpu-hours_per_year": "8760", "cpu-cpu_model": "athlon 3000g", "cpu-cpu_cores": "4",
