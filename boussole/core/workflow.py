@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from boussole.core.roles import DELEGATIONS
 from boussole.core.rules import Evaluation
 
 STATES: Mapping[str, str] = {
@@ -271,7 +272,8 @@ def _red_line_problem(case: CaseSnapshot) -> str:
 def _outcome_problem(outcome: str | None, case: CaseSnapshot) -> str:
     if outcome is None:
         missing = [d for d in case.required_delegations if d not in case.decisions]
-        return ("Décision(s) des élus attendue(s) : " + ", ".join(missing) + ".")
+        return ("Décision(s) des élus attendue(s) : "
+                + ", ".join(DELEGATIONS.get(d, d) for d in missing) + ".")
     return f"La décision des élus est « {DECISIONS[outcome]} »."
 
 

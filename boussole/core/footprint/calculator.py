@@ -358,15 +358,16 @@ def _notes(inp: FootprintInput, result_llm: LlmApiResult | None) -> tuple[str, .
         "Estimations fondées sur la localisation (location-based) : intensité carbone moyenne "
         "du réseau électrique du lieu. Une alimentation en énergie verte labellisée (Q30) "
         "relève d'une approche par le marché (market-based) et n'est montrée qu'à titre "
-        "d'information (checks.green_energy_over_50).",
-        "lifetime = (calcul, appels au LLM, transfert et fabrication des équipements, par an) "
-        "× service_years + entraînement (total sur la durée de vie) + stockage (total sur sa "
-        "durée « years ») ; per_year = lifetime ÷ service_years, soit l'année moyenne du "
-        "service, entraînement réparti uniformément.",
+        "d'information (indicateur « plus de 50 % d'énergie verte »).",
+        "Sur la durée de vie du service, l'empreinte additionne : le calcul, les appels au "
+        "LLM, le transfert et la fabrication des équipements d'une année, multipliés par le "
+        "nombre d'années de service ; l'entraînement, compté une fois ; le stockage, sur sa "
+        "propre durée de conservation. L'empreinte par an est ce total divisé par le nombre "
+        "d'années de service : une année moyenne, l'entraînement y étant réparti également.",
         "Parts CPU et GPU (Q45, Q51) : la part GPU d'un profil est l'énergie de ses GPU (PUE "
         "compris) ; la mémoire vive est comptée avec la part CPU ; l'entraînement est réparti "
-        "sur service_years ; l'usage des appels au LLM est compté en Q51 et la fabrication de "
-        "leur matériel en Q27.",
+        "sur les années de service ; l'usage des appels au LLM est compté en Q51 et la "
+        "fabrication de leur matériel en Q27.",
         "Toutes les valeurs sont des estimations : chaque ligne donne ses données d'entrée, "
         "ses facteurs et leurs sources ; le groupe peut les remplacer par une valeur justifiée.",
     ]

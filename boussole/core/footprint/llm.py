@@ -59,7 +59,7 @@ def mix_factor(zone: str) -> Factor:
         label=f"Intensité carbone de l'électricité selon EcoLogits : zone {zone}",
         value=float(mix.gwp) * 1000.0,
         unit="gCO2e/kWh",
-        source=f"{ECOLOGITS}, data/electricity_mixes.json (zone {zone})",
+        source=f"{ECOLOGITS}, mix électrique du pays (zone {zone})",
     )
 
 
@@ -68,7 +68,7 @@ def model_factors() -> tuple[Factor, ...]:
     """The fixed hypotheses of EcoLogits' LLM model, shown beside the results."""
     from ecologits.impacts import llm
 
-    src = f"{ECOLOGITS}, ecologits/impacts/llm.py"
+    src = f"{ECOLOGITS}, modèle d'impact des requêtes aux LLM"
     return (
         Factor("ecologits.server_power", "Puissance d'un serveur d'inférence (hors GPU)",
                float(llm.SERVER_POWER), "kW", src),

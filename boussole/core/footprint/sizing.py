@@ -244,17 +244,17 @@ def estimate_from_sizing(
             Assumption(
                 "Durée de génération d'une réponse",
                 f"{_fr(latency)} s (estimée par EcoLogits, lots de 64 requêtes)",
-                f"{llm.ECOLOGITS}, régression de latence (ecologits/impacts/llm.py)",
+                f"{llm.ECOLOGITS}, régression de la durée d'une requête",
             ),
             Assumption(
                 "Matériel du fournisseur d'API",
                 "serveurs de 8 GPU de 80 Go, 1,2 kW hors GPU, durée de vie 3 ans",
-                f"{llm.ECOLOGITS}, hypothèses de modélisation (ecologits/impacts/llm.py)",
+                f"{llm.ECOLOGITS}, hypothèses de modélisation des LLM",
             ),
             Assumption(
                 "Mix électrique",
                 f"zone EcoLogits {data.ecologits_zone(place)}",
-                f"{llm.ECOLOGITS}, data/electricity_mixes.json",
+                f"{llm.ECOLOGITS}, mix électrique par pays",
             ),
         ]
         return SizingEstimate(document=document, assumptions=tuple(assumptions))
@@ -291,7 +291,7 @@ def estimate_from_sizing(
         Assumption(
             "Mémoire GPU nécessaire",
             f"{_fr(need_gb)} Go (poids sur 16 bits + 20 %)",
-            f"{llm.ECOLOGITS}, méthode de dimensionnement (ecologits/impacts/llm.py)",
+            f"{llm.ECOLOGITS}, méthode de dimensionnement des serveurs",
         ),
         Assumption(
             "GPU",

@@ -7,6 +7,7 @@ to an identifier, never to a position.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,6 +31,14 @@ DOMAINS: Mapping[str, str] = {
     "porteur": "Porteur du projet (service métier)",
     "groupe": "Tout le groupe projet",
 }
+
+
+def profile_number(number: str | None) -> str | None:
+    """« Q06 » (a profile fact's number in the grid file) → « P6 »; other forms unchanged."""
+    if not number:
+        return None
+    digits = number[1:] if number[:1] in ("Q", "P") else ""
+    return f"P{int(digits)}" if digits.isdigit() else number
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,12 @@ class Fact:
             return YES_NO_VALUES
         return tuple(option.id for option in self.options)
 
+    @property
+    def display_number(self) -> str | None:
+        """The number shown to people: « P6 » for the grid file's « Q06 », so that « Q »
+        always means a question of the grid (display only: ids and answers are unchanged)."""
+        return profile_number(self.number)
+
 
 @dataclass(frozen=True)
 class Criterion:
@@ -194,3 +209,91 @@ class Grid:
 
     def criterion_of(self, question_id: str) -> Criterion:
         return self.criterion(self.question(question_id).criterion)
+
+    # --- Display helpers (what people read; codes stay in exports and the API) -------------
+
+    @cached_property
+    def _sections_by_id(self) -> dict[str, Section]:
+        return {s.id: s for criterion in self.criteria for s in criterion.sections}
+
+    @cached_property
+    def _shared_titles(self) -> frozenset[str]:
+        """Computed questions whose title (text before any parenthesis) another computed
+        question of the same criterion also has: « Estimation des émissions GES » for Q27,
+        Q45, Q51 and Q59 of the Nantes grid."""
+        seen: dict[tuple[int, str], list[str]] = {}
+        for q in self.questions:
+            if q.computed:
+                seen.setdefault((q.criterion, _title_key(q.text)), []).append(q.id)
+        return frozenset(i for ids in seen.values() if len(ids) > 1 for i in ids)
+
+    def section_label(self, section_id: str) -> str:
+        """A short name of a section (« Fabrication des équipements », « Réalisation des
+        calculs, partie CPU »): its title without the words every section of criterion 5
+        starts with, nor the parenthesis; a subsection is named with its parent."""
+        section = self._sections_by_id.get(section_id)
+        if section is None:
+            return ""
+        label = _short_title(section.title)
+        if section.parent and section.parent in self._sections_by_id:
+            parent = _short_title(self._sections_by_id[section.parent].title)
+            label = f"{parent}, {label[:1].lower()}{label[1:]}"
+        return label
+
+    def item_number(self, item: Question | Fact) -> str:
+        """« Q17 » for a question of the grid, « P6 » for a fact of the profile."""
+        if isinstance(item, Question):
+            return f"Q{item.number}"
+        return item.display_number or ""
+
+    def display_text(self, item: Question | Fact) -> str:
+        """The item's text, made distinct when several questions of a criterion share one
+        title: prefixed with their section's title (« Partie CPU — Estimation des … »)."""
+        if isinstance(item, Question) and item.id in self._shared_titles and item.section:
+            section = self.section_label(item.section)
+            if section:
+                return f"{section} — {item.text}"
+        return item.text
+
+    def item_label(self, item_id: str) -> str:
+        """« Q17 — <text> » or « P6 — <text> »; an unknown id is returned unchanged."""
+        if not self.has_item(item_id):
+            return item_id
+        item = self.item(item_id)
+        number = self.item_number(item)
+        text = self.display_text(item)
+        return f"{number} — {text}" if number else text
+
+    def option_label(self, item: Question | Fact, value: object) -> str:
+        """The French label of one stored option value (« oui » → « Oui », ``aide`` → « Aide à
+        la décision », ``nsp`` → « Je ne sais pas »); other values as text."""
+        if value == UNKNOWN:
+            return "Je ne sais pas"
+        if isinstance(value, bool):
+            return "Oui" if value else "Non"
+        if item.type == "yes_no" and value in YES_NO_VALUES:
+            return str(value).capitalize()
+        for option in item.options:
+            if option.id == value:
+                return option.label
+        return str(value)
+
+    def value_label(self, item: Question | Fact, value: object) -> str:
+        """A stored answer as French text (lists joined with commas)."""
+        if value is None:
+            return ""
+        if isinstance(value, list | tuple):
+            return ", ".join(self.option_label(item, v) for v in value)
+        return self.option_label(item, value)
+
+
+def _title_key(text: str) -> str:
+    return text.split("(", 1)[0].strip().rstrip(" :?").casefold()
+
+
+_SECTION_PREFIX = re.compile(r"^Estimation des impacts liés (?:à la |à l'|au |aux )", re.I)
+
+
+def _short_title(title: str) -> str:
+    short = _SECTION_PREFIX.sub("", title.split("(", 1)[0].strip()).strip() or title
+    return short[:1].upper() + short[1:]

@@ -17,16 +17,19 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from boussole.core import limits, workflow
 from boussole.core.access import may_retain_legal_level
-from boussole.core.errors import Forbidden, Refusal
-from boussole.core.rules import Evaluation, Level, evaluate
+from boussole.core.errors import Forbidden, InvalidDocument, Refusal
+from boussole.core.grid import Grid
+from boussole.core.rules import Evaluation, Level, evaluate, rule_base_for
+from boussole.core.rules import labels as rule_labels
 from boussole.web.accounts.models import User
 from boussole.web.cases.audit import audit_record
 from boussole.web.cases.locking import case_lock, case_write
 from boussole.web.cases.models import Answer, Case, LegalAssessment
-from boussole.web.grids import grid_for
+from boussole.web.grids import current_grid, grid_for, registry
 
 BLOCKING = workflow.BLOCKING_LEVELS
 LEVEL_ORDER = [level.name for level in sorted(Level, reverse=True)]
@@ -104,9 +107,10 @@ def legal_refresh_all(*, stale_only: bool = True) -> int:
 
 
 def fact_names(case: Case) -> dict[str, str]:
-    """A short readable name for each profile fact of the case's grid: its number."""
+    """A short readable name for each profile fact of the case's grid: its number as shown
+    (« P6 »: « Q » is kept for the grid's questions)."""
     grid = grid_for(case.grid_id, case.grid_version)
-    return {fact.id: fact.number or fact.id for fact in grid.profile}
+    return {fact.id: fact.display_number or fact.id for fact in grid.profile}
 
 
 def red_line_standing(case: Case, evaluation: Evaluation | None = None) -> workflow.RedLine:
@@ -120,17 +124,78 @@ def red_line_standing(case: Case, evaluation: Evaluation | None = None) -> workf
 def red_line_view(case: Case, standing: workflow.RedLine) -> dict[str, Any]:
     """What a page shows of the red-line standing: the facts to establish to lift it."""
     grid = grid_for(case.grid_id, case.grid_version)
-    facts = [{"id": fact_id, "number": grid.fact(fact_id).number,
+    facts = [{"id": fact_id, "number": grid.fact(fact_id).display_number,
               "text": grid.fact(fact_id).text}
              for fact_id in standing.facts if grid.has_fact(fact_id)]
     return {"active": standing.active, "potential": standing.potential,
             "blocks": standing.blocks, "facts": facts}
 
 
-def grouped_flags(evaluation: Evaluation) -> dict[str, Any]:
+def _grid_of(evaluation: Evaluation) -> Grid:
+    """The grid version whose facts ``evaluation`` was compiled against (the rule base is
+    cached per grid); the current grid when none of the known versions matches."""
+    for grid in registry().all():
+        try:
+            if rule_base_for(grid) is evaluation.base:
+                return grid
+        except InvalidDocument:  # the rules do not compile against this version
+            continue
+    return current_grid()
+
+
+def _t(text: str) -> str:
+    """The translation of a French label (an empty string stays empty: gettext("") would
+    return the catalogue's header)."""
+    return gettext(text) if text else ""
+
+
+def _fact_label(grid: Grid, fact_id: str) -> str:
+    """« P17 — <question> » for a profile fact; the id itself if the grid lacks it."""
+    return grid.item_label(fact_id) if grid.has_fact(fact_id) else fact_id
+
+
+def _value_label(grid: Grid, fact_id: str, value: Any) -> str:
+    if not grid.has_fact(fact_id):
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return grid.value_label(grid.fact(fact_id), value)
+
+
+def _labelled(flag: dict[str, Any], grid: Grid) -> dict[str, Any]:
+    """The French labels a page shows for one flag's codes (the codes stay, for the JSON)."""
+    flag["niveau_libelle"] = _t(level_label(flag.get("niveau")))
+    if "niveau_potentiel" in flag:
+        flag["niveau_potentiel_libelle"] = _t(level_label(flag["niveau_potentiel"]))
+    flag["statut_libelle"] = _t(rule_labels.status_label(flag.get("statut", "")))
+    flag["signification"] = _t(rule_labels.meaning(flag.get("statut", ""), flag.get("niveau")))
+    flag["pourquoi_libelles"] = [
+        {"fait": _fact_label(grid, name), "valeur": _value_label(grid, name, value)}
+        for name, value in (flag.get("pourquoi") or {}).items()]
+    flag["faits_a_completer_libelles"] = [
+        {"id": name, "libelle": _fact_label(grid, name)}
+        for name in flag.get("faits_a_completer", [])]
+    flag["a_confirmer_par_libelles"] = [
+        _t(label) for label in rule_labels.confirmers_label(flag.get("a_confirmer_par", []))]
+    return flag
+
+
+def _priority_labelled(entry: dict[str, Any], grid: Grid) -> dict[str, Any]:
+    fact_id = entry["fait"]
+    fact = grid.fact(fact_id) if grid.has_fact(fact_id) else None
+    return {**entry, "numero": fact.display_number if fact else "",
+            "libelle": fact.text if fact else fact_id,
+            "niveau_potentiel_libelle": _t(level_label(entry.get("niveau_potentiel")))}
+
+
+def grouped_flags(evaluation: Evaluation, grid: Grid | None = None) -> dict[str, Any]:
     """Flags for display: red lines first, then by grid question (Q1…Q6), then by level; the
-    evaluation date (``date_evaluation``, a :class:`datetime.date`)."""
-    flags = [flag.to_json() for flag in evaluation.flags]
+    evaluation date (``date_evaluation``, a :class:`datetime.date`).
+
+    Each flag and priority entry also carries the French labels of its codes (``…_libelle``,
+    ``…_libelles``: levels, status, the facts and values of « pourquoi », the facts to
+    complete with their P-number, who confirms), read from ``grid`` (default: the grid
+    version the evaluation was made against)."""
+    grid = grid if grid is not None else _grid_of(evaluation)
+    flags = [_labelled(flag.to_json(), grid) for flag in evaluation.flags]
     red = [f for f in flags if f["statut"] == "ACTIF" and f["niveau"] in BLOCKING]
     groups: dict[str, list[dict[str, Any]]] = {}
     for flag in flags:
@@ -145,7 +210,8 @@ def grouped_flags(evaluation: Evaluation) -> dict[str, Any]:
     ordered = [(QUESTION_TITLES.get(q, "Autres points"), groups[q])
                for q in [*QUESTION_TITLES, "autres"] if q in groups]
     return {"red_lines": red, "groups": ordered,
-            "priority": evaluation.a_completer_en_priorite(),
+            "priority": [_priority_labelled(entry, grid)
+                         for entry in evaluation.a_completer_en_priorite()],
             "date_evaluation": evaluation.date_evaluation,  # a date: the page formats it
             "json": evaluation.to_json()}
 
@@ -278,3 +344,4 @@ def changes_since(assessment: LegalAssessment | None, evaluation: Evaluation) ->
             "overall_changed": any(overall[key]["changed"]
                                    for key in ("level", "potential", "rules_version")),
             "flags": rows}
+

@@ -24,7 +24,7 @@ from boussole.core.errors import Refusal
 from boussole.core.grid import AnswerInvalid, Fact, Question
 from boussole.core.limits import LIMITS
 from boussole.web.accounts.models import User
-from boussole.web.cases import legal, selectors, services
+from boussole.web.cases import audit_labels, legal, selectors, services
 from boussole.web.cases.access import (
     case_abilities,
     require,
@@ -570,8 +570,11 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
     require_internal(user, case)
     item_id = request.GET.get("item", "")
     page = Paginator(selectors.audit_trail(case, item_id), 50).get_page(request.GET.get("page"))
+    grid = grid_for(case.grid_id, case.grid_version)
     return render(request, "cases/audit.html", {
         "case": case, "page": page, "item_id": item_id,
+        "item_label": audit_labels.item_label(grid, item_id, short=False),
+        "rows": audit_labels.journal_rows(grid, page.object_list),
         "intact": audit_verify(case), "evidence_problems": evidence_problems(case)})
 
 
