@@ -19,12 +19,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from boussole.core.completeness import low_completeness
+from boussole.core.grid import Progress
+
 NOT_PROVIDED = "non renseigné"
 DEFAULT_DISCLAIMER = (
     "Outil d'aide à l'instruction\u00a0: il ne décide pas. La décision appartient aux élus, "
     "sur la base du dossier figé et de l'avis du groupe d'experts."
 )
 MEMO_KIND = "Note d'aide à la décision"
+#: The lead-in of the warning on a favourable opinion given at low completeness.
+LOW_COMPLETENESS_LABEL = "Attention, avis favorable sur un critère peu renseigné\u00a0:"
 #: The mark of a memo built from a case not yet frozen (``"draft": true`` in the memo dict): on
 #: every page of the PDF (page header) and of the ODT (page header), and as a banner at the top
 #: of every format.
@@ -157,11 +162,22 @@ class CriterionSummary:
     unknown: int
 
     @property
+    def progress(self) -> Progress:
+        return Progress(self.applicable, self.answered, self.unknown)
+
+    @property
     def percent(self) -> int:
         """Completeness, as on the case screens: "nsp" counts as answered."""
         if self.applicable <= 0:
             return 100
-        return max(0, min(100, round(100 * self.answered / self.applicable)))
+        return max(0, min(100, self.progress.percent))
+
+    @property
+    def low_completeness(self) -> str | None:
+        """The core's warning when the opinion is favourable while fewer than
+        ``LOW_COMPLETENESS_PERCENT`` % of the applicable questions are answered."""
+        warning = low_completeness(self.number, self.verdict, self.progress, self.title)
+        return None if warning is None else warning.message
 
     @property
     def percent_label(self) -> str:
@@ -498,6 +514,10 @@ def build_document(memo: object) -> Document:
                     f"{c.answered} / {c.applicable}", str(c.unknown)) for c in summaries),
         widths=(4.2, 2, 1.3, 1.2, 1.5), row_headers=True,
     ) if summaries else Paragraph("Aucun critère renseigné."))
+    for summary in summaries:
+        if summary.low_completeness:
+            add(Paragraph(summary.low_completeness, label=LOW_COMPLETENESS_LABEL,
+                          style="alert"))
 
     # --- 3. criteria
     heading(2, "Avis et réponses clés par critère", "criteres")
@@ -599,6 +619,8 @@ def _criterion(node: _Node, summary: CriterionSummary, heading: _Heading,
         ("Complétude", _progress_text(summary)),
         ("Avis rédigé par", opinion["author"].text_or_na()),
     )))
+    if summary.low_completeness:
+        add(Paragraph(summary.low_completeness, label=LOW_COMPLETENESS_LABEL, style="alert"))
     for block in _paragraphs(opinion["recommendations"].text(), label="Recommandations\u00a0:"):
         add(block)
     answers = node["key_answers"].items()

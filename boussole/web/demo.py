@@ -305,7 +305,8 @@ def _advance(case: Case, target: str, people: dict[str, User]) -> None:
             for login in ("elu-numerique", "elu-rh", "elu-thematique"):
                 workflow_services.decision_record(
                     case=case, user=people[login], decision="valide",
-                    decided_on=dt.date(2025, 11, 20), reference="Délibération n° 2025-142")
+                    decided_on=dt.date(2025, 11, 20), reference="Délibération n° 2025-142",
+                    confirmed=True)
             workflow_services.transition_apply(case=case, user=pilot,
                                                code="constater_validation")
         elif stage == "en_service":
@@ -320,7 +321,8 @@ def _advance(case: Case, target: str, people: dict[str, User]) -> None:
     if refused:
         workflow_services.decision_record(
             case=case, user=people["elu-numerique"], decision="refuse",
-            decided_on=dt.date(2025, 10, 2), reference="Décision du 2 octobre 2025")
+            decided_on=dt.date(2025, 10, 2), reference="Décision du 2 octobre 2025",
+            confirmed=True)
         workflow_services.transition_apply(case=case, user=pilot, code="constater_refus",
                                            reason="Ligne rouge : identification biométrique.")
 

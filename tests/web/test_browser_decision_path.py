@@ -80,6 +80,15 @@ def test_full_decision_path_with_the_keyboard(browser: Any, live_server: Any) ->
         type_into(elected.locator("#d-conditions"), "Bilan à 6 mois présenté aux élus.")
         type_into(elected.get_by_label("Référence de la délibération ou de l'arrêté"),
                   "Délibération n° 2026-301")
+        expect(elected.get_by_text("Vous décidez de l'usage de l'IA")).to_be_visible()
+        if login == "elu-numerique":  # without the confirmation: refused, what was typed kept
+            press(elected.get_by_role("button", name="Enregistrer ma décision"))
+            expect(elected.locator("#decision-errors")).to_contain_text("Je confirme ma décision")
+            expect(elected.locator("#decision-errors")).to_be_focused()
+            expect(elected.locator("#reference")).to_have_value("Délibération n° 2026-301")
+            expect(elected.get_by_label(choice, exact=True)).to_be_checked()
+            assert axe_violations(elected) == []
+        press(elected.get_by_label("Je confirme ma décision", exact=False), " ")
         press(elected.get_by_role("button", name="Enregistrer ma décision"))
         expect(elected.get_by_text("Votre décision est enregistrée.")).to_be_visible()
         elected.context.close()

@@ -660,6 +660,7 @@ def test_every_input_of_the_decision_path_is_saved(browsing: Browsing) -> None:
         elected.locator("#d-conditions").fill(conditions)
         elected.locator("#decided_on").fill(day.isoformat())
         elected.locator("#reference").fill(reference)
+        elected.locator("#d-confirm").check()
         elected.get_by_role("button", name="Enregistrer ma décision").click()
         expect(elected.get_by_text("Votre décision est enregistrée.")).to_be_visible()
         elected.goto(url)

@@ -81,7 +81,8 @@ def test_full_path_freezes_and_notifies(people: dict[str, User], mailoutbox: Any
                             ("elu-thematique", "valide_sous_conditions")):
         wf.decision_record(case=case, user=people[login], decision=decision,
                            decided_on=dt.date(2026, 11, 20), reference="Délibération 2026-7",
-                           conditions="Bilan à 6 mois" if "conditions" in decision else "")
+                           conditions="Bilan à 6 mois" if "conditions" in decision else "",
+                           confirmed=True)
     assert Decision.objects.filter(version=version).count() == 3
     with pytest.raises(wf.WorkflowRefused, match="syndicales"):
         wf.transition_apply(case=case, user=people["numerique"], code="constater_validation")
@@ -145,7 +146,7 @@ def test_red_line_blocks_favourable_paths_everywhere(people: dict[str, User],
     wf.transition_apply(case=case, user=people["numerique"], code="transmettre_elus")
     with pytest.raises(wf.WorkflowRefused, match="irrecevable"):
         wf.decision_record(case=case, user=people["elu-numerique"], decision="valide",
-                           decided_on=dt.date(2026, 11, 30))
+                           decided_on=dt.date(2026, 11, 30), confirmed=True)
     assert not Decision.objects.filter(case=case).exists()
     listing = client.get("/").content.decode()
     assert "Irrecevable en l'état" in listing
@@ -157,7 +158,7 @@ def test_only_elected_officials_decide(people: dict[str, User]) -> None:
     for login in ("juriste", "porteur", "admin", "syndicat"):
         with pytest.raises(wf.WorkflowRefused):
             wf.decision_record(case=case, user=people[login], decision="valide",
-                               decided_on=dt.date(2026, 11, 30))
+                               decided_on=dt.date(2026, 11, 30), confirmed=True)
     assert not Decision.objects.filter(case=case).exists()
 
 
@@ -169,7 +170,8 @@ def test_path_page_and_tasks(people: dict[str, User], client: Any) -> None:
     tasks = client.get("/taches/").content.decode()
     assert demo.INVENTAIRE.title.replace("'", "&#x27;") in tasks
     response = client.post(f"/cas/{case.pk}/decision/", {
-        "decision": "valide", "decided_on": "2026-11-30", "reference": "Arrêté 12"})
+        "decision": "valide", "decided_on": "2026-11-30", "reference": "Arrêté 12",
+        "confirm": "oui"})
     assert response.status_code == 302
     assert Decision.objects.get(case=case).official == people["elu-rh"]
     tasks = client.get("/taches/").content.decode()
@@ -184,8 +186,9 @@ def test_the_organisation_rule_decides_who_must_validate(people: dict[str, User]
     organisation.save()
     with pytest.raises(wf.WorkflowRefused):
         wf.decision_record(case=case, user=people["elu-rh"], decision="valide",
-                           decided_on=dt.date(2026, 11, 30))
+                           decided_on=dt.date(2026, 11, 30), confirmed=True)
     wf.decision_record(case=case, user=people["elu-numerique"], decision="valide",
-                       decided_on=dt.date(2026, 11, 30), reference="Arrêté 2026-12")
+                       decided_on=dt.date(2026, 11, 30), reference="Arrêté 2026-12",
+                       confirmed=True)
     wf.transition_apply(case=case, user=people["numerique"], code="constater_validation")
     assert case.state == "information_syndicale"

@@ -98,7 +98,7 @@ def _an_elected_official_decides_then_waits(client: Client, people: dict[str, Us
     assert "Décider" in _text(card)
     assert f'href="{reverse("decisions:path", args=[case.pk])}#h-decisions"' in card
     workflow_services.decision_record(case=case, user=people["elu-rh"], decision="valide",
-                                      decided_on=dt.date(2026, 1, 5))
+                                      decided_on=dt.date(2026, 1, 5), confirmed=True)
     after = _text(_card(client, people["elu-rh"], case))
     assert "Décider" not in after
     assert NOTHING in after

@@ -236,7 +236,7 @@ def test_decision_requests_are_cleared_when_decided(
     import datetime as dt
 
     wf.decision_record(case=case, user=people["elu-rh"], decision="valide",
-                       decided_on=dt.date(2026, 1, 5))
+                       decided_on=dt.date(2026, 1, 5), confirmed=True)
     assert open_for(people["elu-rh"]) == []
     assert [n.event for n in open_for(people["elu-numerique"])] == ["decision_due"]
 

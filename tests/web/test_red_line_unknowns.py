@@ -76,7 +76,7 @@ def test_service_entry_points_refuse_every_favourable_step(case: Case,
     for login in ("elu-numerique", "elu-rh", "elu-thematique"):
         with pytest.raises(wf.WorkflowRefused, match="ligne rouge"):
             wf.decision_record(case=case, user=people[login], decision="valide",
-                               decided_on=dt.date(2026, 12, 1))
+                               decided_on=dt.date(2026, 12, 1), confirmed=True)
     assert not Decision.objects.filter(case=case).exists()
 
 

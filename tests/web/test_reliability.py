@@ -183,7 +183,7 @@ def test_oversized_texts_are_refused_everywhere(people: dict[str, User], client:
     with pytest.raises(wf.WorkflowRefused, match="Texte trop long"):
         wf.decision_record(case=inventaire, user=people["elu-rh"],
                            decision="valide_sous_conditions", decided_on=dt.date(2026, 12, 1),
-                           conditions="c" * (LIMITS["conditions"] + 1))
+                           conditions="c" * (LIMITS["conditions"] + 1), confirmed=True)
 
 
 @pytest.mark.parametrize(("item_id", "data"), [

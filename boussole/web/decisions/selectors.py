@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from boussole.core import access, launch, workflow
 from boussole.core.access import OPEN_STATES
+from boussole.core.completeness import low_completeness_warnings
 from boussole.web.accounts.models import Domain, Role, User
 from boussole.web.cases import selectors as case_selectors
 from boussole.web.cases.access import is_lead
@@ -20,6 +23,7 @@ from boussole.web.decisions.models import (
     Decision,
     FileVersion,
     GroupOpinion,
+    GroupVerdict,
     UnionInformation,
 )
 from boussole.web.grids import grid_for
@@ -42,6 +46,19 @@ def path_context(case: Case, user: User) -> dict[str, Any]:
     required = [(code, labels[code], decisions.get(code)) for code in delegations]
     outcome = workflow.political_outcome({k: v.decision for k, v in decisions.items()},
                                          delegations)
+    can_decide = (case.state == "decision"
+                  and access.may_decide(user.role, user.delegation, delegations))
+    can_group_opinion = (case.state == "avis_groupe"
+                         and access.may_record_group_opinion(user.role))
+    can_union = (case.state == "information_syndicale"
+                 and access.may_record_union_information(user.role, is_lead=is_lead(user, case)))
+    # The forms of this page that wait for the user, named where "Actions possibles" would
+    # otherwise say that nothing is theirs to do.
+    my_forms = [(anchor, label) for anchor, label, shown in (
+        ("h-group", _("Consolider l'avis du groupe (formulaire ci-dessous)"), can_group_opinion),
+        ("h-decisions", _("Enregistrer votre décision (formulaire ci-dessous)"), can_decide),
+        ("h-union", _("Enregistrer l'information syndicale (formulaire ci-dessous)"), can_union),
+    ) if shown]
     return {
         "state": state,
         "red_line": red_line_view(case, state.standing),
@@ -56,17 +73,52 @@ def path_context(case: Case, user: User) -> dict[str, Any]:
         "required_decisions": required,
         "outcome": workflow.DECISIONS.get(outcome or "", ""),
         "union": list(UnionInformation.objects.filter(case=case).select_related("recorded_by")),
-        "can_group_opinion": (case.state == "avis_groupe"
-                              and access.may_record_group_opinion(user.role)),
-        "can_decide": (case.state == "decision"
-                       and access.may_decide(user.role, user.delegation, delegations)),
+        "can_group_opinion": can_group_opinion,
+        "can_decide": can_decide,
         "my_decision": decisions.get(user.delegation) if user.role == Role.ELU else None,
-        "can_union": (case.state == "information_syndicale"
-                      and access.may_record_union_information(user.role,
-                                                              is_lead=is_lead(user, case))),
+        "can_union": can_union,
+        "my_forms": my_forms,
+        "decision_subject": decision_subject(case, version) if can_decide else None,
+        "completeness_warnings": completeness_warnings(case),
         "launch": (launch_context(case, state.missing_referents)
                    if any(t.code == "lancer_instruction" for t in offered) else None),
     }
+
+
+def decision_subject(case: Case, version: FileVersion | None) -> dict[str, Any] | None:
+    """What an elected official decides, in one sentence: the use of AI (title, reference), the
+    frozen version it rests on and when it was frozen, the group's opinion and its conditions —
+    read from the frozen version, the file the officials decide on."""
+    if version is None:
+        return None
+    group = version.snapshot.get("group_opinion") or {}
+    verdicts = dict(GroupVerdict.choices)
+    conditions = [str(c) for c in group.get("conditions") or [] if str(c).strip()]
+    values = {"title": case.title, "reference": case.reference, "number": version.number,
+              "date": date_format(timezone.localtime(version.frozen_at), "j F Y"),
+              "verdict": verdicts.get(group.get("verdict", ""), _("sans avis"))}
+    if conditions:
+        sentence = _("Vous décidez de l'usage de l'IA « %(title)s » (%(reference)s) sur la base "
+                     "de la version %(number)s du dossier, figée le %(date)s, avec l'avis du "
+                     "groupe « %(verdict)s » et les conditions suivantes :") % values
+    else:
+        sentence = _("Vous décidez de l'usage de l'IA « %(title)s » (%(reference)s) sur la base "
+                     "de la version %(number)s du dossier, figée le %(date)s, avec l'avis du "
+                     "groupe « %(verdict)s », sans condition.") % values
+    return {"sentence": sentence, "conditions": conditions, "version": version.number}
+
+
+def completeness_warnings(case: Case) -> list[str]:
+    """The core's warning for each criterion whose opinion is favourable while fewer than
+    ``LOW_COMPLETENESS_PERCENT`` % of its applicable questions are answered (the same count as
+    the overview and the memo)."""
+    verdicts = dict(Opinion.objects.filter(case=case).values_list("criterion", "verdict"))
+    if not any(v in workflow.FAVOURABLE_VERDICTS for v in verdicts.values()):
+        return []
+    grid = grid_for(case.grid_id, case.grid_version)
+    _profile, progress = case_selectors.case_progress(case)
+    return [w.message for w in low_completeness_warnings(
+        verdicts, progress, {c.number: c.title for c in grid.criteria})]
 
 
 def domain_label(code: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -43,11 +43,15 @@ from boussole.web.grids import grid_for
 
 
 class WorkflowRefused(Refusal):
-    """The move or record is not allowed now; ``problems`` say why, in French."""
+    """The move or record is not allowed now; ``problems`` say why, in French. ``fields``,
+    when given, names the input each problem concerns (``None``: the form as a whole)."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str],
+                 fields: Sequence[str | None] | None = None) -> None:
         self.problems = problems
-        super().__init__(problems)
+        self.fields: tuple[str | None, ...] = (tuple(fields) if fields is not None
+                                               else (None,) * len(problems))
+        super().__init__(problems, field=next((f for f in self.fields if f), None))
 
 
 def current_version(case: Case) -> FileVersion | None:
@@ -225,10 +229,18 @@ def group_opinion_record(*, case: Case, user: User, verdict: str, summary: str =
     return opinion
 
 
+#: The message when an elected official's decision is sent without the explicit confirmation.
+DECISION_UNCONFIRMED = ("Cochez la case « Je confirme ma décision » pour enregistrer votre "
+                        "décision.")
+
+
 @case_write
 def decision_record(*, case: Case, user: User, decision: str, decided_on: dt.date,
-                    conditions: str = "", reference: str = "") -> Decision:
-    """An elected official records their decision on the frozen version."""
+                    conditions: str = "", reference: str = "",
+                    confirmed: bool = False) -> Decision:
+    """An elected official records their decision on the frozen version, once they confirmed
+    it (``confirmed``: the « Je confirme ma décision » box; without it nothing is recorded).
+    Every problem of the form is reported at once, with the field it concerns."""
     if (user.organisation_id != case.organisation_id or not access.may_decide(
             user.role, user.delegation, case.organisation.decision_delegations)):
         raise WorkflowRefused(["Seul·e un·e élu·e désigné·e de l'organisation décide."])
@@ -237,15 +249,21 @@ def decision_record(*, case: Case, user: User, decision: str, decided_on: dt.dat
     version = current_version(case)
     if version is None:
         raise WorkflowRefused(["Aucune version figée du dossier n'a été transmise."])
-    standing = red_line_standing(case)
-    problem = workflow.can_record_decision(decision, standing, fact_names(case))
+    problems: list[tuple[str, str]] = []
+    problem = workflow.can_record_decision(decision, red_line_standing(case), fact_names(case))
     if problem:
-        raise WorkflowRefused([problem])
+        problems.append(("decision", problem))
     if decision == "valide_sous_conditions" and not conditions.strip():
-        raise WorkflowRefused(["Précisez les conditions de la validation."])
-    problems = limits.texts_problems(conditions=conditions.strip(), reference=reference.strip())
+        problems.append(("conditions", "Précisez les conditions de la validation."))
+    for name, text in (("conditions", conditions), ("reference", reference)):
+        problem = limits.text_problem(name, text.strip())
+        if problem:
+            problems.append((name, problem))
+    if not confirmed:
+        problems.append(("confirm", DECISION_UNCONFIRMED))
     if problems:
-        raise WorkflowRefused(problems)
+        raise WorkflowRefused([message for _field, message in problems],
+                              [name for name, _message in problems])
     before = Decision.objects.filter(version=version, delegation=user.delegation).values(
         "decision", "conditions", "decided_on", "reference").first()
     record, _created = Decision.objects.update_or_create(

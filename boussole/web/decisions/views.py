@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from boussole.core import workflow
@@ -44,13 +45,52 @@ def path(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
     require_internal(user, case)
+    return _path_page(request, case, user)
+
+
+#: The decision form's inputs, by the field name the service's problems use: (element id the
+#: error summary links to, label).
+DECISION_FIELDS = {
+    "decision": ("d-decision-valide", _lazy("Ma décision")),
+    "conditions": ("d-conditions", _lazy("Conditions")),
+    "decided_on": ("decided_on", _lazy("Date")),
+    "reference": ("reference", _lazy("Référence de la délibération ou de l'arrêté")),
+    "confirm": ("d-confirm", _lazy("Confirmation")),
+}
+
+
+def _path_page(request: HttpRequest, case: Case, user: User, *,
+               decision_posted: QueryDict | None = None,
+               decision_errors: list[tuple[str | None, str]] | None = None) -> HttpResponse:
+    """The path page; after a refused decision, with what the official typed and each problem
+    at its field and in the form's summary (status 400)."""
+    context = dselectors.path_context(case, user)
+    mine = context["my_decision"]
+    values: dict[str, str | bool]
+    if decision_posted is not None:
+        values = {name: decision_posted.get(name, "")
+                  for name in ("decision", "conditions", "decided_on", "reference")}
+        values["confirm"] = decision_posted.get("confirm") == "oui"
+    else:
+        values = {"decision": mine.decision if mine else "",
+                  "conditions": mine.conditions if mine else "",
+                  "decided_on": (mine.decided_on.isoformat() if mine
+                                 else dt.date.today().isoformat()),
+                  "reference": mine.reference if mine else "", "confirm": False}
+    errors = []
+    for name, message in decision_errors or []:
+        element, label = DECISION_FIELDS.get(name or "", ("", ""))
+        errors.append({"field": element, "label": str(label), "message": message,
+                       "name": name or ""})
     return render(request, "decisions/path.html", {
         "case": case, "grid": grid_for(case.grid_id, case.grid_version),
-        **dselectors.path_context(case, user),
+        **context,
         "memo_preview": memo_module.preview_available(case),
         "verdicts": GroupVerdict.choices, "decisions_choices": PoliticalDecision.choices,
         "today": dt.date.today().isoformat(),
-    })
+        "decision_values": values, "decision_errors": errors,
+        "decision_error_of": {e["name"]: e["message"] for e in errors if e["name"]},
+    }, status=400 if errors else 200)
 
 
 def _on_path(request: HttpRequest, pk: int,
@@ -139,15 +179,30 @@ def group_opinion(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
-    def record(case: Case, user: User, post: QueryDict) -> str:
-        day = _required_date(post.get("decided_on", ""),
-                             _("Date de la décision invalide (AAAA-MM-JJ)."))
+    """An elected official's decision. Refused (nothing recorded) without the confirmation box
+    or with a problem: the path page again, with what was typed and the problems at their
+    fields and in the form's error summary."""
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    require_internal(user, case)
+    post = request.POST
+    day = _date(post.get("decided_on", ""))
+    if day is None:
+        problems: list[tuple[str | None, str]] = [
+            ("decided_on", _("Date de la décision invalide (AAAA-MM-JJ)."))]
+        if post.get("confirm") != "oui":
+            problems.append(("confirm", services.DECISION_UNCONFIRMED))
+        return _path_page(request, case, user, decision_posted=post, decision_errors=problems)
+    try:
         services.decision_record(case=case, user=user, decision=post.get("decision", ""),
                                  decided_on=day, conditions=post.get("conditions", ""),
-                                 reference=post.get("reference", ""))
-        return _("Votre décision est enregistrée.")
-
-    return _on_path(request, pk, record)
+                                 reference=post.get("reference", ""),
+                                 confirmed=post.get("confirm") == "oui")
+    except services.WorkflowRefused as exc:
+        return _path_page(request, case, user, decision_posted=post,
+                          decision_errors=list(zip(exc.fields, exc.problems, strict=True)))
+    messages.success(request, _("Votre décision est enregistrée."))
+    return redirect("decisions:path", case.pk)
 
 
 @login_required
