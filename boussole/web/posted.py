@@ -12,10 +12,11 @@ STALE_FORM = gettext_lazy(
     "réponse actuelle, puis enregistrez de nouveau. Rien n'a été modifié.")
 
 
-def posted_revision(request: HttpRequest) -> int | None:
+def posted_revision(request: HttpRequest, name: str = "revision") -> int | None:
     """The revision the form was read at (0: nothing was stored yet), or ``None`` when it is
-    missing or malformed: the write is then refused rather than silently overwriting."""
-    raw = request.POST.get("revision", "")
+    missing or malformed: the write is then refused rather than silently overwriting.
+    ``name``: the field that carries it (a form with several answers has one per answer)."""
+    raw = request.POST.get(name, "")
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 

@@ -109,13 +109,16 @@ def test_a_refused_answer_keeps_every_choice_with_a_summary(people: dict[str, Us
         "value": CONTRADICTORY, "justification": "Accueil du public",
         "revision": revision(case, "personnes")}, **headers)
     page = text(response)
-    # The summary, at the top of the item's form, links to the first choice.
-    listed = summary(page, "erreurs-personnes")
+    # The summary, at the top of the item's form (without htmx: of the profile step the item
+    # belongs to, whose fields are named after their fact), links to the first choice.
+    summary_id, name = ("erreurs-personnes", "value") if htmx else ("erreurs-etape-B",
+                                                                   "personnes-value")
+    listed = summary(page, summary_id)
     assert 'href="#v-personnes-0"' in listed and REFUSED in listed
-    assert page.index('id="erreurs-personnes"') < page.index('id="v-personnes-0"')
+    assert page.index(f'id="{summary_id}"') < page.index('id="v-personnes-0"')
     # The message next to the field, which names it.
     assert re.search(r'<p class="field-error" id="e-personnes">[^<]*' + re.escape(REFUSED), page)
-    grid_options = re.findall(r'<input type="checkbox" name="value" value="([a-z_]+)"'
+    grid_options = re.findall(rf'<input type="checkbox" name="{name}" value="([a-z_]+)"'
                               r' id="v-personnes-\d+"( checked)?', page)
     assert {value for value, checked in grid_options if checked} == set(CONTRADICTORY)
     for value, _checked in grid_options:

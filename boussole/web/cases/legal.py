@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from boussole.core import limits, workflow
 from boussole.core.access import may_retain_legal_level
 from boussole.core.errors import Forbidden, InvalidDocument, Refusal
-from boussole.core.grid import Grid
+from boussole.core.grid import Grid, profile_progress
 from boussole.core.rules import Evaluation, Level, evaluate, rule_base_for
 from boussole.core.rules import labels as rule_labels
 from boussole.web.accounts.models import User
@@ -345,3 +345,26 @@ def changes_since(assessment: LegalAssessment | None, evaluation: Evaluation) ->
                                    for key in ("level", "potential", "rules_version")),
             "flags": rows}
 
+
+#: While fewer than this share of the profile's facts that apply are answered, the profile
+#: page folds the potential points of attention into one line (the red lines that are active
+#: are always shown).
+PROFILE_FOLD_SHARE = 0.5
+
+
+def profile_panel(case: Case, facts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """How far the profile is answered, for the legal panel of the profile page: ``stage`` is
+    ``"empty"`` before any answer (no level is claimed then), ``"early"`` while fewer than
+    :data:`PROFILE_FOLD_SHARE` of the facts that apply are answered (the potential points
+    folded into one line), ``"full"`` afterwards (« je ne sais pas » counts as an answer).
+    ``facts``: the case's facts when the caller has read them already."""
+    grid = grid_for(case.grid_id, case.grid_version)
+    progress = profile_progress(grid, case_facts(case) if facts is None else facts)
+    if progress.answered == 0:
+        stage = "empty"
+    elif progress.answered < PROFILE_FOLD_SHARE * progress.applicable:
+        stage = "early"
+    else:
+        stage = "full"
+    return {"stage": stage, "answered": progress.answered, "applicable": progress.applicable,
+            "missing": progress.missing, "unknown": progress.unknown}

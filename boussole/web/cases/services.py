@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -80,12 +82,15 @@ def case_create(*, organisation: Organisation, user: User, title: str, service: 
 
 @case_write
 def answer_record(*, case: Case, user: User, item_id: str, value: Any, justification: str = "",
-                  expected_revision: int | None = None, by_calculator: bool = False) -> Answer:
+                  expected_revision: int | None = None, by_calculator: bool = False,
+                  refresh_legal: bool = True) -> Answer:
     """Validate and store one answer. ``expected_revision`` is the revision the user read
     (0 for "no answer yet"); if the stored one differs, :class:`AnswerConflict` is raised and
     nothing changes. Invalid values raise :class:`AnswerInvalid` (French message).
     ``by_calculator``: the footprint calculator writes the answer for ``user``, whom its
-    service allowed (core: ``Abilities.can_enter_footprint_inputs``)."""
+    service allowed (core: ``Abilities.can_enter_footprint_inputs``). ``refresh_legal=False``:
+    the caller refreshes the case's legal levels itself, once for several facts
+    (:func:`profile_step_record`)."""
     if case.state in FROZEN_STATES or case.state in CLOSED_STATES:
         raise AnswerInvalid("Le dossier est figé à cette étape : rouvrez l'instruction pour "
                             "modifier une réponse (une nouvelle version sera créée).")
@@ -126,7 +131,7 @@ def answer_record(*, case: Case, user: User, item_id: str, value: Any, justifica
     audit_record(case=case, user=user, action="answer_recorded", item_id=item_id,
                  before=before, after=after)
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
-    if kind == Answer.Kind.FACT:
+    if kind == Answer.Kind.FACT and refresh_legal:
         legal_refresh(case)
     return current
 
@@ -380,3 +385,58 @@ def _opinion_events(case: Case, user: User, criterion: int, verdict: str) -> Non
     if case.state == "en_instruction" and Opinion.objects.filter(case=case).values(
             "criterion").distinct().count() >= len(grid.criteria):
         notify_event(case, "group_opinion_due", actor=user, facts=facts)
+
+
+# --- The identification profile, one step at a time ----------------------------------------
+
+@dataclass(frozen=True)
+class StepAnswer:
+    """One answer posted in a step of the profile: the value as the core validates it, and the
+    revision the person read (0: no answer yet)."""
+
+    item_id: str
+    value: Any
+    justification: str = ""
+    expected_revision: int | None = 0
+
+
+class StepRefused(Refusal):
+    """A step of the profile refused whole: nothing was saved. ``errors``: the French message
+    of each refused answer (fact id -> message); ``conflicts``: the answers someone else saved
+    since they were read (fact id -> the stored :class:`Answer`)."""
+
+    def __init__(self, errors: dict[str, str], conflicts: dict[str, Answer]) -> None:
+        count = len(errors) + len(conflicts)
+        super().__init__(f"Rien n'a été enregistré : {count} réponse(s) de cette étape à "
+                         "corriger.")
+        self.errors = errors
+        self.conflicts = conflicts
+
+
+@case_write
+def profile_step_record(*, case: Case, user: User, answers: Sequence[StepAnswer]
+                        ) -> list[Answer]:
+    """Save the answers of one step of the profile at once, or none of them: each answer is
+    validated and recorded by :func:`answer_record` (the core's validation, one audit event
+    per changed answer), in one transaction; if any is invalid or in conflict,
+    :class:`StepRefused` lists them all and the whole step is rolled back. The case's legal
+    levels are refreshed once, after the last fact."""
+    errors: dict[str, str] = {}
+    conflicts: dict[str, Answer] = {}
+    saved: list[Answer] = []
+    for answer in answers:
+        try:
+            with transaction.atomic():  # a savepoint: the next answers are still checked
+                saved.append(answer_record(
+                    case=case, user=user, item_id=answer.item_id, value=answer.value,
+                    justification=answer.justification,
+                    expected_revision=answer.expected_revision, refresh_legal=False))
+        except AnswerConflict as exc:
+            conflicts[answer.item_id] = exc.current
+        except AnswerInvalid as exc:
+            errors[answer.item_id] = str(exc)
+    if errors or conflicts:
+        raise StepRefused(errors, conflicts)  # the transaction rolls every answer back
+    if any(a.kind == Answer.Kind.FACT for a in saved):
+        legal_refresh(case)
+    return saved

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/modifier/", views.case_edit, name="edit"),
     path("<int:pk>/profil/", views.profile, name="profile"),
+    path("<int:pk>/profil/etape/<str:step>/", views.profile_step, name="profile_step"),
     path("<int:pk>/critere/<int:number>/", views.criterion, name="criterion"),
     path("<int:pk>/critere/<int:number>/avis/", views.opinion_save, name="opinion"),
     path("<int:pk>/critere/<int:number>/referents/", views.assignment_add, name="assign"),

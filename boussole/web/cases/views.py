@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from boussole.core.access import Abilities, may_create_case, may_retain_legal_level
@@ -129,11 +130,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Answers -----------------------------------------------------------------------------
 
-def _posted_value(item: Question | Fact, data: Any) -> Any:
+def _posted_value(item: Question | Fact, data: Any, prefix: str = "") -> Any:
     """The posted answer as the core validates it: "je ne sais pas" together with a value is
-    passed on as both, so that the core refuses it rather than one being silently dropped."""
-    values = [v for v in data.getlist("value") if v != "nsp"]
-    unknown = bool(data.get("nsp")) or "nsp" in data.getlist("value")
+    passed on as both, so that the core refuses it rather than one being silently dropped.
+    ``prefix``: before the field names, in a form holding several answers (a profile step)."""
+    values = [v for v in data.getlist(f"{prefix}value") if v != "nsp"]
+    unknown = bool(data.get(f"{prefix}nsp")) or "nsp" in data.getlist(f"{prefix}value")
     if item.type == "multiple_choice":
         return ["nsp", *values] if unknown else values
     given = [v for v in values if v.strip()]
@@ -255,32 +257,160 @@ def _page_items(request: HttpRequest, case: Any, items: list[Question | Fact],
     return views, abilities
 
 
+#: The French titles of the profile's groups of facts (the grid names them A, B, C…): each
+#: group is one step of the profile page, saved at once.
+PROFILE_GROUPS = {
+    "A": gettext_lazy("Nature du système et rôle de la collectivité"),
+    "B": gettext_lazy("Données, biométrie, personnes concernées (critère 1)"),
+    "C": gettext_lazy("Finalité, effets sur les personnes et décision (critère 2)"),
+    "D": gettext_lazy("Interaction, contenus et cadre sectoriel"),
+    "E": gettext_lazy("Conformité et sécurité"),
+}
+OTHER_GROUP = "autres"  # the step of facts without a group in the grid
+
+
+def _step_key(fact: Fact) -> str:
+    return fact.group or OTHER_GROUP
+
+
+def _profile_steps(views: list[selectors.ItemView]) -> list[dict[str, Any]]:
+    """The steps of the profile page, in the grid's order: one per group of facts, with its
+    French title and its status (answers given, « je ne sais pas » included, out of the facts
+    that apply)."""
+    steps: list[dict[str, Any]] = []
+    for view in views:
+        key = _step_key(view.item)  # type: ignore[arg-type]
+        if not steps or steps[-1]["key"] != key:
+            steps.append({"key": key, "views": [],
+                          "title": PROFILE_GROUPS.get(key, _("Autres questions"))})
+        steps[-1]["views"].append(view)
+    for number, step in enumerate(steps, start=1):
+        step["number"] = number
+        step["total"] = len(step["views"])
+        step["answered"] = sum(1 for v in step["views"] if v.answer is not None)
+        step["complete"] = step["answered"] == step["total"]
+        step["can_answer"] = any(v.can_answer for v in step["views"])
+    return steps
+
+
 @login_required
-def profile(request: HttpRequest, pk: int, replace: selectors.ItemView | None = None
-            ) -> HttpResponse:
+def profile(request: HttpRequest, pk: int, replace: selectors.ItemView | None = None,
+            failed_step: dict[str, Any] | None = None) -> HttpResponse:
+    """The identification profile: a step menu with each step's status, the legal panel
+    (folded while few facts are answered), then one form per step. ``replace``: one item
+    refused by the single-answer form; ``failed_step``: a step refused whole (its views with
+    what was typed, the errors of its summary)."""
     user = _user(request)
     case = selectors.case_get(user, pk)
     require_internal(user, case)
     grid = grid_for(case.grid_id, case.grid_version)
     views, abilities = _page_items(request, case, list(grid.profile), replace)
-    groups: list[tuple[str, list[selectors.ItemView]]] = []
-    for view in views:
-        group = getattr(view.item, "group", None) or ""
-        if not groups or groups[-1][0] != group:
-            groups.append((group, []))
-        groups[-1][1].append(view)
+    if failed_step is not None:
+        posted = {v.id: v for v in failed_step["views"]}
+        views = [posted.get(v.id, v) for v in views]
+    steps = _profile_steps(views)
+    for step in steps:
+        if failed_step is not None and step["key"] == failed_step["key"]:
+            step["errors"] = failed_step["errors"]
+        elif replace is not None and replace in step["views"]:
+            step["errors"] = _step_summary([replace])
     return render(request, "cases/profile.html", {
-        "case": case, "grid": grid, "groups": groups, "abilities": abilities,
-        "group_titles": PROFILE_GROUPS, **_legal_context(case)})
+        "case": case, "grid": grid, "steps": steps, "abilities": abilities,
+        **_legal_context(case, profile_page=True)})
 
 
-PROFILE_GROUPS = {
-    "A": "Nature du système et rôle de la collectivité",
-    "B": "Données, biométrie, personnes concernées (critère 1)",
-    "C": "Finalité, effets sur les personnes et décision (critère 2)",
-    "D": "Interaction, contenus et cadre sectoriel",
-    "E": "Conformité et sécurité",
-}
+def _step_response(request: HttpRequest, case: Any, step: dict[str, Any],
+                   steps: list[dict[str, Any]], abilities: Abilities) -> HttpResponse:
+    """The step's fragment for htmx, with the step menu swapped out of band."""
+    return render(request, "cases/_profile_step.html", {
+        "case": case, "step": step, "steps": steps, "abilities": abilities, "oob_menu": True})
+
+
+@login_required
+@require_POST
+def profile_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Save one step of the profile: every answer given in it at once, or none (the step is
+    refused whole, each error at its field, every value typed kept). Without JavaScript:
+    back to the step's anchor; with htmx: the step again, and the legal panel refreshed."""
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    require_internal(user, case)
+    grid = grid_for(case.grid_id, case.grid_version)
+    facts: list[Question | Fact] = [f for f in grid.profile if _step_key(f) == step]
+    if not facts:
+        raise Http404
+    views, abilities = _page_items(request, case, facts, None)
+    answerable = [v for v in views if v.can_answer]
+    if not answerable:
+        raise PermissionDenied(_("Vous ne pouvez pas répondre au profil de ce dossier."))
+    answers: list[services.StepAnswer] = []
+    errors: dict[str, str] = {}
+    for view in answerable:
+        prefix = f"{view.id}-"
+        value = _posted_value(view.item, request.POST, prefix)
+        justification = request.POST.get(f"{prefix}justification", "")
+        view.posted = {"value": value, "justification": justification}
+        if value in ("", []) and not justification.strip() and view.answer is None:
+            continue  # left empty: the question stays to answer
+        revision = posted_revision(request, f"{prefix}revision")
+        if revision is None:
+            errors[view.id] = str(STALE_FORM)
+        answers.append(services.StepAnswer(view.id, value, justification, revision))
+    conflicts: dict[str, Any] = {}
+    if not errors:
+        try:
+            services.profile_step_record(case=case, user=user, answers=answers)
+        except services.StepRefused as exc:
+            errors, conflicts = exc.errors, exc.conflicts
+            case.refresh_from_db()
+    if errors or conflicts:
+        for view in answerable:
+            view.error = errors.get(view.id, "")
+            if view.id in conflicts:
+                view.conflict = view.answer = conflicts[view.id]
+        summary = _step_summary(answerable)
+        failed = {"key": step, "views": views, "errors": summary}
+        status = 409 if conflicts and not errors else 400
+        if _is_htmx(request):
+            page_views, _abilities = _page_items(request, case, list(grid.profile), None)
+            posted = {v.id: v for v in views}
+            steps = _profile_steps([posted.get(v.id, v) for v in page_views])
+            current = next(s for s in steps if s["key"] == step)
+            current["errors"] = summary
+            return _step_response(request, case, current, steps, abilities)
+        response = profile(request, pk, failed_step=failed)
+        response.status_code = status
+        return response
+    if _is_htmx(request):
+        page_views, _abilities = _page_items(request, case, list(grid.profile), None)
+        steps = _profile_steps(page_views)
+        current = next(s for s in steps if s["key"] == step)
+        current["saved"] = True
+        response = _step_response(request, case, current, steps, abilities)
+        response["HX-Trigger"] = "facts-changed"
+        return response
+    messages.success(request, _("Étape « %(title)s » enregistrée.")
+                     % {"title": PROFILE_GROUPS.get(step, _("Autres questions"))})
+    return redirect(reverse("cases:profile", args=[case.pk]) + f"#etape-{step}")
+
+
+def _field_id(view: selectors.ItemView) -> str:
+    """The id of the first input of an answer (where the error summary's link leads)."""
+    if view.item.type in ("text", "number", "date"):
+        return f"v-{view.id}"
+    return f"v-{view.id}-0"
+
+
+def _step_summary(views: list[selectors.ItemView]) -> list[dict[str, str]]:
+    """The error summary of a refused step: each refused answer, then each one in conflict,
+    linked to its field."""
+    summary = [{"field": _field_id(v), "label": v.label, "message": v.error}
+               for v in views if v.error]
+    summary += [{"field": _field_id(v), "label": v.label,
+                 "message": _("modifiée entre-temps par %(name)s : relisez la version "
+                              "enregistrée.") % {"name": v.conflict.answered_by}}
+                for v in views if v.conflict is not None]
+    return summary
 
 
 @login_required
@@ -586,21 +716,28 @@ def my_questions(request: HttpRequest) -> HttpResponse:
 
 # --- Legal rules: flags, retained level ----------------------------------------------------
 
-def _legal_context(case: Any) -> dict[str, Any]:
-    evaluation = legal.case_evaluation(case)  # a read: the services keep the stored levels
+def _legal_context(case: Any, profile_page: bool = False) -> dict[str, Any]:
+    """The legal panel's context; ``profile_page``: with how far the profile is answered, so
+    that the panel folds the potential points while few facts are answered."""
+    facts = legal.case_facts(case)
+    evaluation = legal.case_evaluation(case, facts)  # a read: the services keep the levels
     assessment = legal.current_assessment(case)
     standing = legal.red_line_standing(case, evaluation)
-    return {"legal": legal.grouped_flags(evaluation), "evaluation": evaluation,
-            "red_line": legal.red_line_view(case, standing),
-            "assessment": assessment, "changes": legal.changes_since(assessment, evaluation)}
+    context = {"legal": legal.grouped_flags(evaluation), "evaluation": evaluation,
+               "red_line": legal.red_line_view(case, standing),
+               "assessment": assessment, "changes": legal.changes_since(assessment, evaluation)}
+    if profile_page:
+        context["panel"] = legal.profile_panel(case, facts)
+    return context
 
 
 @login_required
 def legal_panel(request: HttpRequest, pk: int) -> HttpResponse:
-    """The flags panel of the profile page (refreshed by htmx after each fact)."""
+    """The flags panel of the profile page (refreshed by htmx after each step saved)."""
     case = selectors.case_get(_user(request), pk)
     require_internal(_user(request), case)
-    return render(request, "cases/_flags.html", {"case": case, **_legal_context(case)})
+    return render(request, "cases/_flags.html",
+                  {"case": case, **_legal_context(case, profile_page=True)})
 
 
 @login_required

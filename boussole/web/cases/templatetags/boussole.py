@@ -58,17 +58,19 @@ def _described(view: Any) -> SafeString:
 
 
 def _choice_list(view: Any, kind: str, options: list[tuple[str, str]], chosen: set[str],
-                 ) -> SafeString:
+                 prefix: str = "") -> SafeString:
     item_id = view.item.id
     return format_html_join(
-        "", '<label class="choice"><input type="{}" name="value" value="{}" id="v-{}-{}"{}{}> '
+        "", '<label class="choice"><input type="{}" name="{}value" value="{}" id="v-{}-{}"{}{}> '
             '{}</label>',
-        ((kind, value, item_id, index, mark_safe(" checked") if value in chosen else "",
+        ((kind, prefix, value, item_id, index, mark_safe(" checked") if value in chosen else "",
           _described(view), label) for index, (value, label) in enumerate(options)))
 
 
 @register.simple_tag
-def answer_input(view: Any) -> SafeString:
+def answer_input(view: Any, prefix: str = "") -> SafeString:
+    """The inputs of one answer. ``prefix`` is put before every field name, so that one form
+    holds several answers (the steps of the profile: ``<fact id>-value``)."""
     item = view.item
     value = view.value
     # A refused answer is shown as posted, "je ne sais pas" and the other choices alike.
@@ -80,13 +82,13 @@ def answer_input(view: Any) -> SafeString:
                   else {str(value)} if value is not None else set())
         options = [*_options(item), ("nsp", _("Je ne sais pas"))]
         parts.append(format_html('<fieldset class="choices"><legend>{}</legend>{}</fieldset>',
-                                 legend, _choice_list(view, "radio", options, chosen)))
+                                 legend, _choice_list(view, "radio", options, chosen, prefix)))
     elif item.type == "multiple_choice":
         chosen = set(value) if isinstance(value, list) else set()
         parts.append(format_html(
             '<fieldset class="choices"><legend>{} ({})</legend>{}</fieldset>', legend,
             _("plusieurs choix possibles"),
-            _choice_list(view, "checkbox", _options(item), chosen)))
+            _choice_list(view, "checkbox", _options(item), chosen, prefix)))
     else:
         if isinstance(value, list):  # refused: "je ne sais pas" together with a value
             value = next((v for v in value if v != "nsp"), None)
@@ -98,24 +100,24 @@ def answer_input(view: Any) -> SafeString:
         if item.type == "number" and unit:
             label = f"{label} ({unit})"
         if item.type == "text":
-            field = format_html('<textarea id="v-{}" name="value" rows="4"{}>{}</textarea>',
-                                item.id, _described(view), shown)
+            field = format_html('<textarea id="v-{}" name="{}value" rows="4"{}>{}</textarea>',
+                                item.id, prefix, _described(view), shown)
         else:
             kind = "date" if item.type == "date" else "text"
             mode = mark_safe(' inputmode="decimal"') if item.type == "number" else ""
-            field = format_html('<input type="{}" id="v-{}" name="value" value="{}"{}{}>',
-                                kind, item.id, shown, mode, _described(view))
+            field = format_html('<input type="{}" id="v-{}" name="{}value" value="{}"{}{}>',
+                                kind, item.id, prefix, shown, mode, _described(view))
         parts.append(format_html(
             '<div class="field"><label for="v-{}">{} <span class="visually-hidden">— {}'
             '</span></label>{}</div>', item.id, label, view.label, field))
     if item.type in ("multiple_choice", "text", "number", "date"):
         parts.append(format_html(
-            '<label class="choice nsp"><input type="checkbox" name="nsp" value="1"{}> {}'
-            '</label>', mark_safe(" checked") if nsp else "", _("Je ne sais pas")))
+            '<label class="choice nsp"><input type="checkbox" name="{}nsp" value="1"{}> {}'
+            '</label>', prefix, mark_safe(" checked") if nsp else "", _("Je ne sais pas")))
     justification_label = (_("Justification, source ou précision")
                            if view.kind == "question" else _("Source ou précision (facultatif)"))
     parts.append(format_html(
         '<div class="field"><label for="j-{}">{} <span class="visually-hidden">— {}</span>'
-        '</label><textarea id="j-{}" name="justification" rows="2">{}</textarea></div>',
-        item.id, justification_label, view.label, item.id, view.justification))
+        '</label><textarea id="j-{}" name="{}justification" rows="2">{}</textarea></div>',
+        item.id, justification_label, view.label, item.id, prefix, view.justification))
     return mark_safe("".join(parts))  # noqa: S308 — every part is escaped by format_html
