@@ -34,7 +34,7 @@ from boussole.core.grid import Grid
 from boussole.core.rules import Level, default_rule_base
 from boussole.core.rules.evaluate import A_COMPLETER, ACTIF, SATISFAIT
 from boussole.web import demo
-from boussole.web.accounts.models import User
+from boussole.web.accounts.models import Organisation, User
 from boussole.web.cases import services
 from boussole.web.cases.audit_labels import ACTIONS
 from boussole.web.cases.models import Case
@@ -198,7 +198,10 @@ def test_visible_text_leaves_out_markup_and_code() -> None:
 
 # --- The walk ---------------------------------------------------------------------------------
 
-LOGINS = [login for login, *_ in demo.PEOPLE]
+#: One demo person per role (the first one of each), and the referents whose pages differ: the
+#: pilot (numérique) and the criterion-5 referent (numérique responsable).
+LOGINS = [*{role: login for login, _first, _last, role, *_rest in reversed(demo.PEOPLE)}.values(),
+          "numerique", "numerique-responsable"]
 
 
 def _case_pages(case: Case, grid: Grid) -> Iterator[str]:
@@ -223,7 +226,8 @@ def _case_pages(case: Case, grid: Grid) -> Iterator[str]:
 def world() -> dict[str, User]:
     demo.create_demo()
     people = {u.username: u for u in User.objects.filter(organisation__slug=demo.DEMO_SLUG)}
-    services.case_create(organisation=people["porteur"].organisation, user=people["porteur"],
+    services.case_create(organisation=Organisation.objects.get(slug=demo.DEMO_SLUG),
+                         user=people["porteur"],
                          title="Tri automatique des courriels de l'état civil",
                          service="État civil", purpose="Trier les courriels reçus.",
                          lead=people["porteur"])
