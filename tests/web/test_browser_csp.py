@@ -54,10 +54,10 @@ def test_pages_respect_the_policy_and_htmx_still_saves(page: Any, organisation: 
     # htmx's own inline indicator style was not injected (it would be a violation).
     assert page.evaluate("document.querySelectorAll('head style').length") == 0
 
-    # An answer saved by htmx on the profile page, without reloading.
+    # An answer saved by htmx on the profile page (its step), without reloading.
     biometrics = page.locator("#q-biometrie")
     biometrics.get_by_label("Identification (1:N)", exact=False).check()
-    biometrics.get_by_role("button", name="Enregistrer").click()
+    page.locator("#etape-B").get_by_role("button", name="Enregistrer cette étape").click()
     expect(page.locator("#flags .red-lines")).to_contain_text("BIO-01")
     assert Answer.objects.filter(case=case, item_id="biometrie").exists()
     assert page.evaluate("window.__violations") == []

@@ -279,27 +279,35 @@ def click_and_wait(page: Any, item_id: str, button: Any, mark: tuple[str, str],
     wait_swapped(page, item_id, mark, what)
 
 
-def fill_answer(section: Any, planned: Planned, *, unknown: bool = False) -> None:
+def _inputs(section: Any, prefix: str) -> Any:
+    """Where an item's inputs are: its own form, or (a profile fact, ``prefix`` « <id>- »)
+    its section inside its step's form."""
+    return section if prefix else section.locator("form.answer-form")
+
+
+def fill_answer(section: Any, planned: Planned, *, unknown: bool = False,
+                prefix: str = "") -> None:
     kind = planned.item.type
-    form = section.locator("form.answer-form")
-    nsp_box = form.locator('input[type=checkbox][name="nsp"]')
+    form = _inputs(section, prefix)
+    value, nsp, justification = f"{prefix}value", f"{prefix}nsp", f"{prefix}justification"
+    nsp_box = form.locator(f'input[type=checkbox][name="{nsp}"]')
     if unknown:
         if planned.radio:
-            form.locator('input[type=radio][name="value"][value="nsp"]').check()
+            form.locator(f'input[type=radio][name="{value}"][value="nsp"]').check()
         else:
             nsp_box.check()
-        form.locator('textarea[name="justification"]').fill("")
+        form.locator(f'textarea[name="{justification}"]').fill("")
         return
     if nsp_box.count():
         nsp_box.uncheck()
     if planned.radio:
-        form.locator(f'input[type=radio][name="value"][value="{planned.typed}"]').check()
+        form.locator(f'input[type=radio][name="{value}"][value="{planned.typed}"]').check()
     elif kind == "multiple_choice":
-        for box in form.locator('input[type=checkbox][name="value"]').all():
+        for box in form.locator(f'input[type=checkbox][name="{value}"]').all():
             box.set_checked(box.get_attribute("value") in planned.typed)
     else:
-        form.locator('[name="value"]').fill(str(planned.typed))
-    form.locator('textarea[name="justification"]').fill(planned.justification)
+        form.locator(f'[name="{value}"]').fill(str(planned.typed))
+    form.locator(f'textarea[name="{justification}"]').fill(planned.justification)
 
 
 def save_answer(page: Any, planned: Planned, what: str) -> None:
@@ -307,18 +315,19 @@ def save_answer(page: Any, planned: Planned, what: str) -> None:
     click_and_wait(page, planned.item.id, button, (".saved", "Enregistré."), what)
 
 
-def read_answer(section: Any, planned: Planned) -> tuple[Any, str]:
+def read_answer(section: Any, planned: Planned, prefix: str = "") -> tuple[Any, str]:
     """What the (reloaded) form shows for the item: its value(s) and its justification."""
-    form = section.locator("form.answer-form")
-    justification = form.locator('textarea[name="justification"]').input_value()
+    form = _inputs(section, prefix)
+    value = f"{prefix}value"
+    justification = form.locator(f'textarea[name="{prefix}justification"]').input_value()
     if planned.radio:
-        checked = form.locator('input[type=radio][name="value"]:checked')
+        checked = form.locator(f'input[type=radio][name="{value}"]:checked')
         return [c.get_attribute("value") for c in checked.all()], justification
     if planned.item.type == "multiple_choice":
-        checked = form.locator('input[type=checkbox][name="value"]:checked')
+        checked = form.locator(f'input[type=checkbox][name="{value}"]:checked')
         return [c.get_attribute("value") for c in checked.all()], justification
-    nsp = form.locator('input[type=checkbox][name="nsp"]').is_checked()
-    return ("nsp" if nsp else form.locator('[name="value"]').input_value()), justification
+    nsp = form.locator(f'input[type=checkbox][name="{prefix}nsp"]').is_checked()
+    return ("nsp" if nsp else form.locator(f'[name="{value}"]').input_value()), justification
 
 
 def expected_form(planned: Planned) -> tuple[Any, str]:
@@ -349,6 +358,56 @@ def answer_every_item(page: Any, url: str, plans: dict[str, Planned]) -> list[st
             done.append(item_id)
 
 
+def answer_every_step(page: Any, url: str, plans: dict[str, Planned]) -> list[str]:
+    """The profile: answer every fact of each step, first « je ne sais pas », then its value,
+    each time saving the whole step with its one button; reload and repeat while facts appear
+    that were not answered (conditional facts)."""
+    done: list[str] = []
+    while True:
+        settle(page)
+        page.goto(url)
+        found = page.locator("form.step-form section.item").evaluate_all(
+            "sections => sections.map(s => [s.closest('section.step').id, s.id.slice(2)])")
+        new = [(step, item_id) for step, item_id in found if item_id not in done]
+        if not new:
+            return done
+        for step in dict.fromkeys(step for step, _item in new):
+            items = [item_id for s, item_id in new if s == step]
+            for item_id in items:
+                assert item_id in plans, f"unexpected item on {url}: {item_id}"
+                fill_answer(item_section(page, item_id), plans[item_id], unknown=True,
+                            prefix=f"{item_id}-")
+            save_step(page, step, "« je ne sais pas »")
+            for item_id in items:
+                fill_answer(item_section(page, item_id), plans[item_id],
+                            prefix=f"{item_id}-")
+            save_step(page, step, "values")
+            done += items
+
+
+#: After a click on a step's button: wait for the new step, or for an htmx error.
+STEP_SWAPPED = """
+([id, mark]) => {
+  const errors = window.__boussoleErrors || [];
+  if (errors.length) { return "htmx error: " + errors.join("; "); }
+  const section = document.getElementById(id);
+  if (!section || section.dataset.stale) { return false; }
+  const refused = section.querySelector(".field-error, .conflict");
+  if (refused) { return "refused: " + refused.textContent.trim(); }
+  const found = section.querySelector(".saved");
+  return found && found.textContent.includes(mark) ? "ok" : "new step without « " + mark + " »";
+}
+"""
+
+
+def save_step(page: Any, step: str, what: str) -> None:
+    section = page.locator(f'section.step[id="{step}"]')
+    section.evaluate("el => { el.dataset.stale = '1'; }")
+    section.get_by_role("button", name="Enregistrer cette étape").click()
+    outcome = page.wait_for_function(STEP_SWAPPED, arg=[step, "Étape enregistrée."]).json_value()
+    assert outcome == "ok", f"{step} — {what}: {outcome}"
+
+
 def comment_on(page: Any, item_id: str, body: str) -> None:
     """Open the item's discussion (loaded by htmx), comment, and wait for the new fragment."""
     section = item_section(page, item_id)
@@ -362,14 +421,17 @@ def comment_on(page: Any, item_id: str, body: str) -> None:
     click_and_wait(page, item_id, button, (".comment", body), "comment")
 
 
-def check_answers(page: Any, case: Case, plans: dict[str, Planned], answered: list[str]) -> None:
-    """Read every answer back from the reloaded page, then from the database."""
+def check_answers(page: Any, case: Case, plans: dict[str, Planned], answered: list[str],
+                  *, steps: bool = False) -> None:
+    """Read every answer back from the reloaded page, then from the database. ``steps``: the
+    profile, whose fields are named after their fact."""
     settle(page)
     page.reload()
     for item_id in answered:
         planned = plans[item_id]
-        assert read_answer(item_section(page, item_id), planned) == expected_form(planned), (
-            f"{item_id} as the reloaded page shows it")
+        prefix = f"{item_id}-" if steps else ""
+        assert read_answer(item_section(page, item_id), planned, prefix) == expected_form(
+            planned), f"{item_id} as the reloaded page shows it"
     stored = {a.item_id: (a.value, a.justification)
               for a in Answer.objects.filter(case=case, item_id__in=list(plans))}
     assert stored == {item_id: (plans[item_id].stored, plans[item_id].justification)
@@ -380,17 +442,17 @@ def check_answers(page: Any, case: Case, plans: dict[str, Planned], answered: li
 
 def test_every_profile_fact_is_saved(browsing: Browsing,
                                      instruction: tuple[Case, User]) -> None:
-    """Facts have no discussion: their only inputs are the answer forms."""
+    """Facts have no discussion: their only inputs are the forms of the profile's steps."""
     case, pilot = instruction
     grid = grid_for(case.grid_id, case.grid_version)
     plans = plans_for(list(grid.profile), grid)
     page = browsing.sign_in(pilot.username)
     url = f"/cas/{case.pk}/profil/"
-    answered = answer_every_item(page, url, plans)
+    answered = answer_every_step(page, url, plans)
     assert sorted(answered) == sorted(plans), "every fact of the profile is offered"
     assert any("." in item_id for item_id in answered)  # the securite.* facts
     no_errors_so_far(page, browsing)
-    check_answers(page, case, plans, answered)
+    check_answers(page, case, plans, answered, steps=True)
     # The flags panel followed the facts (its htmx refresh is watched like the rest).
     expect(page.locator("#flags")).to_contain_text("Niveau indicatif proposé")
 

@@ -37,15 +37,20 @@ def stored(case: Case, item_id: str) -> Any:
 
 
 def tick_usagers_and_aucune(page: Any) -> Any:
+    """On the profile, in the step of « personnes » (saved at once): returns the fact."""
     section = page.locator("#q-personnes")
     section.get_by_label("Usagers", exact=True).check()
     section.get_by_label("Aucune", exact=True).check()
-    section.get_by_role("button", name="Enregistrer").click()
+    save_step(page)
     return section
 
 
+def save_step(page: Any) -> None:
+    page.locator("#etape-B").get_by_role("button", name="Enregistrer cette étape").click()
+
+
 def assert_refused_with_everything_kept(page: Any, section: Any) -> None:
-    summary = section.locator("[data-error-summary]")
+    summary = page.locator("#etape-B [data-error-summary]")
     expect(summary).to_contain_text(MESSAGE)
     expect(summary).to_have_attribute("role", "alert")
     expect(summary.get_by_role("link")).to_have_attribute("href", "#v-personnes-0")
@@ -57,7 +62,7 @@ def assert_refused_with_everything_kept(page: Any, section: Any) -> None:
     usagers = section.get_by_label("Usagers", exact=True)
     expect(usagers).to_have_attribute("aria-describedby", "e-personnes")
     above = page.evaluate("""() => {
-        const s = document.querySelector('#q-personnes [data-error-summary]');
+        const s = document.querySelector('#etape-B [data-error-summary]');
         const f = document.getElementById('v-personnes-0');
         return Boolean(s.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING);
     }""")
@@ -77,13 +82,13 @@ def test_contradictory_choices_are_refused_and_kept_with_htmx(page: Any) -> None
     assert page.url == url  # swapped in place by htmx
     assert stored(case, "personnes") == before
     # Following the summary's link reaches the first choice.
-    section.locator("[data-error-summary]").get_by_role("link").click()
+    page.locator("#etape-B [data-error-summary]").get_by_role("link").click()
     assert page.evaluate("location.hash") == "#v-personnes-0"
     assert axe_violations(page) == []
     # Unticking "Aucune" saves.
     section.get_by_label("Aucune", exact=True).uncheck()
-    section.get_by_role("button", name="Enregistrer").click()
-    expect(page.locator("#q-personnes .saved")).to_contain_text("Enregistré.")
+    save_step(page)
+    expect(page.locator("#etape-B .saved")).to_contain_text("Étape enregistrée.")
     assert "usagers" in stored(case, "personnes")[0]
 
 
@@ -98,7 +103,7 @@ def test_contradictory_choices_are_refused_and_kept_without_javascript(
         login(page, "juriste")
         page.goto(f"/cas/{case.pk}/profil/")
         section = tick_usagers_and_aucune(page)
-        expect(page).to_have_url(f"{live_server.url}/cas/{case.pk}/reponse/personnes/")
+        expect(page).to_have_url(f"{live_server.url}/cas/{case.pk}/profil/etape/B/")
         # The whole page comes back (status 400); the summary has the focus (autofocus).
         assert_refused_with_everything_kept(page, section)
     finally:
@@ -138,8 +143,8 @@ def test_leaving_with_unsaved_changes_asks_first(page: Any) -> None:
     assert page.url.endswith(profile)
     expect(justification).to_have_value("Registre des traitements, fiche 12")
     # Saved (htmx): leaving asks nothing any more.
-    page.locator("#q-personnes").get_by_role("button", name="Enregistrer").click()
-    expect(page.locator("#q-personnes .saved")).to_contain_text("Enregistré.")
+    save_step(page)
+    expect(page.locator("#etape-B .saved")).to_contain_text("Étape enregistrée.")
     home.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes dossiers")
     assert dialogs == ["beforeunload"]
