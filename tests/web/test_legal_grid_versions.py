@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from boussole.core.grid import AnswerInvalid
+from boussole.core.grid.model import profile_number
 from boussole.core.rules import default_rule_base, rule_base_for
 from boussole.web import grids
 from boussole.web.cases import services
@@ -70,7 +71,8 @@ def test_a_case_pinned_to_a_new_version_is_evaluated_with_its_facts(
     client.force_login(juriste)
     page = client.get(f"/cas/{case.pk}/juridique/")
     assert page.status_code == 200
-    assert f"{RENUMBERED[2]} — " in page.content.decode()  # the new number of a fact
+    # the new number of a fact, as shown (« P… »: the profile's own numbering)
+    assert f"{profile_number(RENUMBERED[2])} — " in page.content.decode()
 
     # The older case keeps its version's facts.
     with pytest.raises(AnswerInvalid):
@@ -80,7 +82,7 @@ def test_a_case_pinned_to_a_new_version_is_evaluated_with_its_facts(
     assert NEW_FACT not in case_evaluation(old).base.catalogue
     page = client.get(f"/cas/{old.pk}/juridique/")
     assert page.status_code == 200
-    assert f"{RENUMBERED[1]} — " in page.content.decode()
+    assert f"{profile_number(RENUMBERED[1])} — " in page.content.decode()
 
 
 def test_a_case_pinned_to_bundled_version_1_keeps_its_answers(
