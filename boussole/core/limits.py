@@ -25,6 +25,8 @@ LIMITS: Mapping[str, int] = {
     "documents": 5_000,
     "questions": 10_000,
     "answers": 10_000,
+    "measure": 2_000,
+    "measure_note": 2_000,
 }
 
 LABELS: Mapping[str, str] = {
@@ -46,6 +48,8 @@ LABELS: Mapping[str, str] = {
     "documents": "liste des documents",
     "questions": "questions",
     "answers": "réponses",
+    "measure": "mesure",
+    "measure_note": "note sur la mesure",
 }
 
 

@@ -52,6 +52,7 @@ class EventContext:
     verdict: str = ""  # an opinion's verdict
     outcome: str = ""  # the elected officials' decision
     state: str = ""  # the case's new state
+    due: str = ""  # a measure's due date, as the message shows it (dd/mm/yyyy)
 
 
 Rule = Callable[[CaseFacts, EventContext], Collection[int]]
@@ -133,6 +134,11 @@ def _group(facts: CaseFacts, context: EventContext) -> set[int]:
     return _pilots(facts)
 
 
+def _owner_or_lead(facts: CaseFacts, context: EventContext) -> set[int]:
+    """A measure's owner; the lead when the owner is someone outside Boussole."""
+    return set(context.targets) or _lead(facts)
+
+
 INSTRUCTION = frozenset({"brouillon", "en_instruction"})
 OPINIONS = frozenset({"en_instruction", "avis_groupe"})
 NOT_CLOSED = frozenset(STATES) - {"refuse", "abandonne", "retire"}
@@ -176,6 +182,13 @@ EVENTS: Mapping[str, Event] = {e.code: e for e in (
     Event("review_due", "Revue à faire",
           "La revue du dossier est arrivée à échéance.", _review,
           frozenset({"en_service", "information_syndicale"})),
+    Event("measure_assigned", "Mesure du plan d'action confiée",
+          "Une mesure du plan d'action vous est confiée, à réaliser avant le {due}.",
+          _targets, NOT_CLOSED, cleared_by={"measure_closed": "all",
+                                            "measure_reassigned": "all"}),
+    Event("measure_due", "Mesure arrivée à échéance",
+          "Une mesure du plan d'action devait être réalisée avant le {due}.", _owner_or_lead,
+          NOT_CLOSED, cleared_by={"measure_closed": "all", "measure_reassigned": "all"}),
     Event("stage_changed", "Changement d'étape",
           "Le dossier passe à l'étape « {state} ».", _stage, frozenset(STATES),
           actionable=False),
@@ -211,7 +224,7 @@ def message(code: str, context: EventContext) -> str:
         criterion=context.criterion if context.criterion is not None else "",
         verdict=GROUP_VERDICTS.get(context.verdict, context.verdict),
         outcome=DECISIONS.get(context.outcome, context.outcome),
-        state=STATES.get(context.state, context.state))
+        state=STATES.get(context.state, context.state), due=context.due)
 
 
 def cleared(done: str) -> dict[str, str]:

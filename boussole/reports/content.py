@@ -561,6 +561,10 @@ def build_document(memo: object) -> Document:
     else:
         add(Paragraph("Aucune décision n'est encore enregistrée.", style="note"))
 
+    # --- 8b. action plan (memos built before the plan existed have no "action_plan" key)
+    if root["action_plan"].present():
+        _action_plan(root["action_plan"], heading, add)
+
     # --- 9. union information
     heading(2, "Information des organisations syndicales", "syndicats")
     union = root["union_information"]
@@ -684,6 +688,29 @@ def _legal(legal: _Node, heading: _Heading, add: _Add) -> None:
         ))
     else:
         add(Paragraph("Aucun point d'attention juridique.", style="note"))
+
+
+def _action_plan(plan: _Node, heading: _Heading, add: _Add) -> None:
+    """The measures decided, each with what it answers, its owner, due date and status."""
+    heading(2, "Plan d'action", "plan-action")
+    measures = plan["measures"].items()
+    as_of = plan["as_of"].text()
+    if as_of:
+        add(Paragraph(f"État du plan d'action au {format_date(as_of)}.", style="meta"))
+    if not measures:
+        add(Paragraph("Aucune mesure n'est inscrite au plan d'action.", style="note"))
+        return
+    add(Table(
+        caption="Plan d'action : mesures décidées, responsables et échéances",
+        header=("Mesure", "Répond à", "Responsable", "Échéance", "Statut"),
+        rows=tuple((m["text"].text_or_na(), m["target"].text_or_na(), m["owner"].text_or_na(),
+                    _date(m["due"]) or NOT_PROVIDED,
+                    " — ".join(t for t in (m["status_label"].text(),
+                                           "en retard" if m["overdue"].value is True else None)
+                               if t) or NOT_PROVIDED)
+                   for m in measures),
+        widths=(3.6, 1.6, 1.6, 1.4, 1.2), row_headers=True,
+    ))
 
 
 def _footprint(fp: _Node, heading: _Heading, add: _Add) -> None:

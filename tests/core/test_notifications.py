@@ -54,6 +54,13 @@ TABLE = [
     ("decision_outcome", EventContext(actor=ELU_RH, outcome="valide"), {PILOT, LEAD}),
     ("union_information_due", EventContext(actor=PILOT), {LEAD, UNION}),
     ("review_due", EventContext(actor=None), {LEAD, LAWYER}),
+    # A measure of the action plan: its owner (the lead when the owner is outside Boussole).
+    ("measure_assigned", EventContext(actor=LEAD, targets=(LAWYER,), due="01/03/2027"),
+     {LAWYER}),
+    ("measure_assigned", EventContext(actor=LAWYER, targets=(LAWYER,)), set()),  # self
+    ("measure_assigned", EventContext(actor=LEAD, targets=(VENDOR,)), set()),
+    ("measure_due", EventContext(actor=None, targets=(HR,)), {HR}),
+    ("measure_due", EventContext(actor=None), {LEAD}),
     ("stage_changed", EventContext(actor=PILOT, state="ajourne"), {LEAD}),
     ("stage_changed", EventContext(actor=LEAD, state="abandonne"), set()),
 ]

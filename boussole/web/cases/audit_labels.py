@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from boussole.core import roles, workflow
 from boussole.core.grid import Grid
 from boussole.core.rules import labels as rule_labels
-from boussole.web.cases.models import AuditEvent, State, Verdict
+from boussole.web.cases.models import AuditEvent, MeasureStatus, State, Verdict
 from boussole.web.cases.templatetags.boussole import answer_text
 
 #: Every action of the trail with a short French name (the journal's filter and summaries).
@@ -51,6 +51,9 @@ ACTIONS: Mapping[str, Any] = {
     "group_opinion_recorded": gettext_lazy("Avis du groupe"),
     "decision_recorded": gettext_lazy("Décision d'un·e élu·e"),
     "union_information_recorded": gettext_lazy("Information des représentants du personnel"),
+    "measure_created": gettext_lazy("Mesure ajoutée au plan d'action"),
+    "measure_updated": gettext_lazy("Mesure du plan d'action modifiée"),
+    "measure_status_changed": gettext_lazy("Statut d'une mesure du plan d'action"),
 }
 
 #: The names of the values an event keeps before/after (ids and whole documents are left out:
@@ -93,6 +96,14 @@ KEYS: Mapping[str, Any] = {
     "risks": gettext_lazy("Risques"),
     "dependency": gettext_lazy("Dépendance aux fournisseurs et aux compétences rares"),
     "reversibility": gettext_lazy("Réversibilité et mode dégradé"),
+    # measures of the action plan (web/cases/measures.py)
+    "text": gettext_lazy("Mesure"),
+    "target": gettext_lazy("Répond à"),
+    "owner": gettext_lazy("Responsable"),
+    "due": gettext_lazy("Échéance"),
+    "status": gettext_lazy("Statut"),
+    "done_on": gettext_lazy("Date de réalisation"),
+    "note": gettext_lazy("Note"),
 }
 #: The texts of the AI option of the comparison are the scenario's, prefixed ``ai_``.
 AI_PREFIX = "ai_"
@@ -155,6 +166,8 @@ def item_label(grid: Grid, item_id: str, *, short: bool = True) -> str:
         return _("critère %(n)s") % {"n": rest}
     if kind == "version" and rest:
         return _("version %(n)s") % {"n": rest}
+    if kind == "mesure" and rest:
+        return _("mesure n° %(n)s du plan d'action") % {"n": rest}
     if kind == "decision" and rest:
         return _("décision (%(who)s)") % {"who": _(roles.DELEGATIONS.get(rest, rest))}
     return item_id
@@ -230,7 +243,9 @@ def _value(grid: Grid, event: AuditEvent, key: str, value: Any) -> str:
         return str(VALIDATION.get(str(value), _plain(value)))
     if key == "size" and isinstance(value, int):
         return _("%(n)s octets") % {"n": _number(value)}
-    if key in ("decided_on", "held_on") and isinstance(value, str):
+    if key == "status" and action.startswith("measure_"):
+        return str(dict(MeasureStatus.choices).get(str(value), _plain(value)))
+    if key in ("decided_on", "held_on", "due", "done_on") and isinstance(value, str):
         try:
             return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
         except ValueError:
@@ -418,6 +433,22 @@ def _path_sentence(grid: Grid, e: AuditEvent, who: str, item: str) -> str:
                               "date": _value(grid, e, "held_on", _get(e.after, "held_on"))}
 
 
+def _measure_sentence(grid: Grid, e: AuditEvent, who: str, item: str) -> str:
+    text = _short(str(_get(e.after, "text") or "—"))
+    if e.action == "measure_created":
+        return _("%(who)s a ajouté au plan d'action la mesure « %(text)s », confiée à "
+                 "%(owner)s.") % {"who": who, "text": text,
+                                  "owner": _get(e.after, "owner") or "—"}
+    if e.action == "measure_updated":
+        return _("%(who)s a modifié la mesure « %(text)s » du plan d'action.") % {
+            "who": who, "text": text}
+    status = dict(MeasureStatus.choices)
+    return _("%(who)s a fait passer la mesure « %(text)s » de « %(old)s » à « %(new)s ».") % {
+        "who": who, "text": text,
+        "old": status.get(str(_get(e.before, "status")), "—"),
+        "new": status.get(str(_get(e.after, "status")), "—")}
+
+
 SENTENCES: Mapping[str, Sentence] = {
     "case_created": lambda g, e, who, item: _("%(who)s a créé le dossier « %(title)s ».") % {
         "who": who, "title": _get(e.after, "title") or "—"},
@@ -446,6 +477,9 @@ SENTENCES: Mapping[str, Sentence] = {
     "group_opinion_recorded": _path_sentence,
     "decision_recorded": _path_sentence,
     "union_information_recorded": _path_sentence,
+    "measure_created": _measure_sentence,
+    "measure_updated": _measure_sentence,
+    "measure_status_changed": _measure_sentence,
 }
 
 

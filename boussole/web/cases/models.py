@@ -257,3 +257,52 @@ class LegalAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.retained_level}"
+
+
+class MeasureStatus(models.TextChoices):
+    """The statuses of boussole.core.measures.STATUSES (a test keeps them in step)."""
+
+    A_FAIRE = "a_faire", _("À faire")
+    EN_COURS = "en_cours", _("En cours")
+    FAIT = "fait", _("Fait")
+    ABANDONNEE = "abandonnee", _("Abandonnée")
+
+
+class Measure(models.Model):
+    """One measure of the case's action plan: what it answers (a criterion, a rule of the legal
+    base, the retained legal level, the group's opinion or the officials' decision), who is
+    responsible (a person of the organisation, or a name), by when, and where it stands. The
+    rules are in :mod:`boussole.core.measures`; writes go through
+    :mod:`boussole.web.cases.measures`."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="measures")
+    origin = models.CharField(_("répond à"), max_length=16)
+    criterion = models.PositiveSmallIntegerField(_("critère"), null=True, blank=True)
+    flag = models.CharField(_("règle"), max_length=40, blank=True)
+    text = models.TextField(_("mesure"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="measures", verbose_name=_("responsable"))
+    owner_name = models.CharField(_("responsable extérieur·e"), max_length=200, blank=True)
+    due = models.DateField(_("échéance"))
+    status = models.CharField(_("statut"), max_length=16, choices=MeasureStatus.choices,
+                              default=MeasureStatus.A_FAIRE)
+    done_on = models.DateField(_("date de réalisation"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    #: The free text it was created from (see measures.suggestions), so it is offered once.
+    source_key = models.CharField(max_length=80, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        indexes = [models.Index(fields=["case", "status"], name="measure_case_status"),
+                   models.Index(fields=["owner", "status"], name="measure_owner_status")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.text[:40]}"
+
+    @property
+    def owner_label(self) -> str:
+        return str(self.owner) if self.owner_id else self.owner_name

@@ -70,14 +70,14 @@ def default_url(case: Case, code: str, criterion: int | None = None) -> str:
 
 def notify_event(case: Case, code: str, *, actor: User | None, criterion: int | None = None,
                  targets: Iterable[User | int] = (), verdict: str = "", outcome: str = "",
-                 topic: str = "", url: str = "", facts: rules.CaseFacts | None = None
-                 ) -> list[Any]:
+                 topic: str = "", url: str = "", facts: rules.CaseFacts | None = None,
+                 due: str = "") -> list[Any]:
     """Notify the people event ``code`` concerns (core rule): one in-app notification each,
     and an e-mail after the commit to those who want one at once. Returns the notifications."""
     context = rules.EventContext(
         actor=actor.pk if actor is not None else None, criterion=criterion,
         targets=tuple(t if isinstance(t, int) else t.pk for t in targets),
-        verdict=verdict, outcome=outcome, state=case.state)
+        verdict=verdict, outcome=outcome, state=case.state, due=due)
     who = rules.recipients(code, facts or case_facts(case), context)
     text = rules.message(code, context)[:300]
     model = _model()

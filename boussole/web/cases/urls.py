@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boussole.web.cases import views
+from boussole.web.cases import plan_views, views
 
 app_name = "cases"
 
@@ -25,4 +25,7 @@ urlpatterns = [
     path("<int:pk>/journal/", views.audit, name="audit"),
     path("<int:pk>/juridique/", views.legal_page, name="legal"),
     path("<int:pk>/juridique/points/", views.legal_panel, name="legal_panel"),
+    path("<int:pk>/plan-action/", plan_views.plan, name="plan"),
+    path("<int:pk>/plan-action/<int:measure_id>/statut/", plan_views.measure_status,
+         name="measure_status"),
 ]

@@ -15,10 +15,11 @@ from typing import Any
 from django.utils import timezone
 
 from boussole import reports
+from boussole.core import measures as measure_rules
 from boussole.core import workflow
 from boussole.core.completeness import FACT, criteria_completeness, split_answers
 from boussole.core.grid import Fact, Question, is_applicable
-from boussole.web.cases.models import Case
+from boussole.web.cases.models import Case, Measure
 from boussole.web.cases.templatetags.boussole import answer_text
 from boussole.web.decisions.models import Decision, FileVersion, UnionInformation
 from boussole.web.decisions.services import file_document
@@ -153,12 +154,27 @@ def _memo_data(case: Case, snap: dict[str, Any], *, version: dict[str, Any] | No
                        "name": str(d.official), "decision_label": DECISIONS[d.decision],
                        "conditions": d.conditions, "date": d.decided_on.isoformat(),
                        "reference": d.reference} for d in decisions],
+        "action_plan": action_plan(case),
         "union_information": None if union is None else {
             "date": union.held_on.isoformat(), "body": union.body,
             "documents": union.documents, "questions": union.questions},
         "consulted": [{"name": name, "role": role} for name, role in sorted(consulted.items())],
         "disclaimer": DISCLAIMER,
     }
+
+
+def action_plan(case: Case) -> dict[str, Any]:
+    """The case's action plan as it stands when the memo is generated (measures are followed
+    after the decision: their status is today's, not the frozen version's)."""
+    today = timezone.localdate()
+    return {"as_of": today.isoformat(), "measures": [
+        {"text": m.text,
+         "target": measure_rules.target_label(m.origin, m.criterion, m.flag),
+         "owner": m.owner_label, "due": m.due.isoformat(),
+         "status": m.status, "status_label": measure_rules.status_label(m.status),
+         "overdue": measure_rules.is_overdue(m.status, m.due, today)}
+        for m in Measure.objects.filter(case=case).select_related("owner").order_by("due", "id")
+    ]}
 
 
 def render(version: FileVersion, fmt: str) -> tuple[bytes, str, str]:

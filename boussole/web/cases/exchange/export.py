@@ -1,9 +1,9 @@
 """Building the ``boussole-case/1`` document of a case: export, snapshot, evidence checks.
 
 ``case_export`` writes the case, its answers, assignments, comments, evidence (file bytes
-embedded in base64, or only their hash for a frozen version), opinions and audit trail, in a
-deterministic order. ``case_snapshot`` is the export without what an import legitimately
-changes (see the package's documentation).
+embedded in base64, or only their hash for a frozen version), opinions, the measures of its
+action plan and audit trail, in a deterministic order. ``case_snapshot`` is the export
+without what an import legitimately changes (see the package's documentation).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from boussole.web.cases.models import (
     Case,
     Comment,
     Evidence,
+    Measure,
     Opinion,
 )
 from boussole.web.grids import grid_for
@@ -147,6 +148,16 @@ def case_export(case: Case, *, with_content: bool = True) -> dict[str, Any]:
             for o in Opinion.objects.filter(case=case).select_related("author")
             .order_by("criterion")
         ],
+        "measures": [
+            {"origin": m.origin, "criterion": m.criterion, "flag": m.flag, "text": m.text,
+             "owner": _person(m.owner), "owner_name": m.owner_name,
+             "due": m.due.isoformat(), "status": m.status,
+             "done_on": m.done_on.isoformat() if m.done_on else None, "note": m.note,
+             "source_key": m.source_key, "created_by": _person(m.created_by),
+             "created_at": iso_utc(m.created_at)}
+            for m in Measure.objects.filter(case=case).select_related("owner", "created_by")
+            .order_by("created_at", "id")
+        ],
         "audit": [
             {"sequence": e.sequence, "actor": _person(e.actor), "actor_id": e.actor_id,
              "actor_name": e.actor_name, "at": iso_utc(e.at), "action": e.action,
@@ -162,7 +173,8 @@ def case_export(case: Case, *, with_content: bool = True) -> dict[str, Any]:
 PERSON_FIELDS = {
     "answers": ("answered_by",), "assignments": ("user", "assigned_by"),
     "comments": ("author", "resolved_by"), "evidence": ("uploaded_by",),
-    "opinions": ("author",), "audit": ("actor",),
+    "opinions": ("author",), "measures": ("owner", "created_by"),
+    "audit": ("actor",),
 }
 
 
@@ -185,4 +197,6 @@ def case_snapshot(case: Case, *, people: bool = True) -> dict[str, Any]:
         for section, keys in PERSON_FIELDS.items():
             for row in document[section]:
                 row.update(dict.fromkeys(keys))
+        for row in document["measures"]:  # an owner not found is kept by name
+            row["owner_name"] = None
     return document

@@ -28,6 +28,7 @@ from boussole.web.cases.models import (
     Case,
     Comment,
     Evidence,
+    Measure,
     Opinion,
 )
 
@@ -46,6 +47,7 @@ def _usernames(plan: Plan) -> set[str]:
     people += [p for c in plan.comments for p in (c["author"], c["resolved_by"])]
     people += [e["uploaded_by"] for e in plan.evidence]
     people += [o["author"] for o in plan.opinions]
+    people += [p for m in plan.measures for p in (m["owner"], m["created_by"])]
     people += [e["actor"] for e in plan.audit]
     return {person[0] for person in people if person is not None}
 
@@ -149,6 +151,8 @@ def _write(plan: Plan, organisation: Organisation, importer: User, source: str |
                 revision=o["revision"]) for o in plan.opinions])
     _restore(Opinion, opinions, [o["updated_at"] for o in plan.opinions], "updated_at")
 
+    _write_measures(case, plan.measures, people, who, unmatched)
+
     events = []
     for e in plan.audit:
         actor = people.get(e["actor"][0]) if e["actor"] else None
@@ -212,6 +216,28 @@ def _write_comments(case: Case, planned: list[dict[str, Any]],
     _restore(Comment, [row for row, _ in ordered], [c["created_at"] for _, c in ordered],
              "created_at")
     return [row for row, _ in ordered]
+
+
+def _write_measures(case: Case, planned: list[dict[str, Any]], people: dict[str, User],
+                    who: Callable[[Person | None], User], unmatched: dict[str, str]
+                    ) -> list[Measure]:
+    """Create the action plan's measures. An owner absent from the organisation stays the
+    owner by name (someone outside Boussole), never the importer."""
+    rows = []
+    for m in planned:
+        owner = people.get(m["owner"][0]) if m["owner"] else None
+        owner_name = m["owner_name"]
+        if m["owner"] and owner is None:
+            unmatched.setdefault(*m["owner"])
+            owner_name = m["owner"][1]
+        rows.append(Measure(case=case, origin=m["origin"], criterion=m["criterion"],
+                            flag=m["flag"], text=m["text"], owner=owner,
+                            owner_name="" if owner else owner_name, due=m["due"],
+                            status=m["status"], done_on=m["done_on"], note=m["note"],
+                            source_key=m["source_key"], created_by=who(m["created_by"])))
+    created = Measure.objects.bulk_create(rows)
+    _restore(Measure, created, [m["created_at"] for m in planned], "created_at")
+    return created
 
 
 def _import_record(plan: Plan, case: Case, source: str | None, unmatched: dict[str, str],

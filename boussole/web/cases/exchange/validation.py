@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 
 from boussole.core import cases as rules
+from boussole.core import limits
+from boussole.core import measures as measure_rules
 from boussole.core.documents import describe_type
 from boussole.core.errors import InvalidDocument, Problem
 from boussole.core.evidence import content_matches
@@ -42,6 +44,7 @@ class Plan:
     comments: list[dict[str, Any]] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     opinions: list[dict[str, Any]] = field(default_factory=list)
+    measures: list[dict[str, Any]] = field(default_factory=list)
     audit: list[dict[str, Any]] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
     exported_at: dt.datetime | None = None
@@ -50,7 +53,7 @@ class Plan:
 
 TOP_KEYS = {"format": True, "exported_at": True, "source": False, "grid": True, "case": True,
             "answers": True, "assignments": True, "comments": True, "evidence": True,
-            "opinions": True, "audit": True}
+            "opinions": True, "audit": True, "measures": False}
 CASE_KEYS = {"reference": True, "title": True, "service": True, "purpose": True, "vendor": True,
              "state": True, "created_at": True, "updated_at": True, "lead": True,
              "created_by": True, "vendor_account": False}
@@ -69,6 +72,11 @@ EVIDENCE_KEYS = {"criterion": True, "item_id": True, "original_name": True,
                  "uploaded_at": True, "content_base64": True}
 OPINION_KEYS = {"criterion": True, "verdict": True, "recommendations": True, "author": True,
                 "revision": True, "updated_at": True}
+MEASURE_KEYS = {"origin": True, "criterion": True, "flag": True, "text": True, "owner": True,
+                "owner_name": True, "due": True, "status": True, "done_on": True, "note": True,
+                "source_key": True, "created_by": True, "created_at": True}
+#: Where each of the core's measure problems is located in a measure of the document.
+MEASURE_PATHS = {"text": "text", "target": "origin", "owner": "owner", "due": "due"}
 AUDIT_KEYS = {"sequence": True, "actor": True, "actor_id": False, "actor_name": True,
               "at": True, "action": True, "item_id": True, "before": True, "after": True,
               "note": True, "previous_hash": True, "hash": True}
@@ -354,6 +362,90 @@ class _Validator:
                         "updated_at": r.moment(block, path, "updated_at")})
         return out
 
+    def _day(self, block: dict[str, Any], path: PathT, key: str) -> dt.date | None:
+        raw = self.r.text(block, path, key, nullable=True)
+        if raw is None:
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            self.r.add((*path, key), f"« {raw} » n'est pas une date ISO 8601 (exemple : "
+                                     "2027-03-01).")
+            return None
+
+    def measures(self) -> list[dict[str, Any]]:
+        """The action plan: each measure checked by the core's rules (what it answers, its
+        text, owner and due date, its status and done date)."""
+        r, out = self.r, []
+        keys: dict[str, int] = {}
+        criteria = [c.number for c in self.grid.criteria] if self.grid is not None else []
+        for index, raw in enumerate(r.array(self.doc, (), "measures")):
+            path: PathT = ("measures", index)
+            block = r.obj(raw, path, MEASURE_KEYS)
+            if block is None:
+                continue
+            origin = r.text(block, path, "origin", required=True)
+            criterion = r.integer(block, path, "criterion", minimum=1, maximum=_SMALL_MAX,
+                                  nullable=True)
+            flag = r.text(block, path, "flag", max_length=40) or ""
+            text = r.text(block, path, "text", required=True)
+            owner = r.person(block, path, "owner", nullable=True)
+            owner_name = r.text(block, path, "owner_name", max_length=LIMITS["owner"]) or ""
+            due = self._day(block, path, "due")
+            status = r.text(block, path, "status", required=True)
+            done_on = self._day(block, path, "done_on")
+            note = r.text(block, path, "note") or ""
+            source_key = r.text(block, path, "source_key", max_length=80) or ""
+            created_at = r.moment(block, path, "created_at")
+            if status is not None and status not in measure_rules.STATUSES:
+                r.add((*path, "status"), f"statut « {status} » inconnu ; statuts admis : "
+                                         f"{', '.join(measure_rules.STATUSES)}.")
+                status = None
+            if origin is not None and text is not None and created_at is not None and (
+                    "due" not in block or block["due"] is None or due is not None):
+                for name, message in measure_rules.measure_problems(
+                        text=text, origin=origin, criterion=criterion, flag=flag,
+                        criteria=criteria, has_owner_user=owner is not None,
+                        owner_name="" if owner is not None else owner_name,
+                        due=due, created_on=created_at.date()):
+                    r.add((*path, MEASURE_PATHS[name]) if name != "target" or criterion is None
+                          else path, _sentence(message))
+            if status is not None and created_at is not None:
+                for name, message in self._status_problems(status, done_on, note,
+                                                           created_at.date()):
+                    r.add((*path, name), _sentence(message))
+            if source_key:
+                if source_key in keys:
+                    r.add((*path, "source_key"), f"mesure en double (même texte d'origine que "
+                                                 f"measures[{keys[source_key]}]).")
+                keys.setdefault(source_key, index)
+            out.append({"origin": origin, "criterion": criterion, "flag": flag.strip(),
+                        "text": (text or "").strip(), "owner": owner,
+                        "owner_name": owner_name.strip(), "due": due, "status": status,
+                        "done_on": done_on, "note": note.strip(), "source_key": source_key,
+                        "created_by": r.person(block, path, "created_by"),
+                        "created_at": created_at})
+        return out
+
+    @staticmethod
+    def _status_problems(status: str, done_on: dt.date | None, note: str,
+                         created_on: dt.date) -> list[tuple[str, str]]:
+        """A measure's stored status: done with a date (not before its creation), given up
+        with a reason, and no done date otherwise (the core's rules of a status change)."""
+        problem = limits.text_problem("measure_note", note.strip())
+        problems = [("note", problem)] if problem else []
+        if status == "fait":
+            if done_on is None:
+                problems.append(("done_on", "Une mesure réalisée a une date de réalisation."))
+            elif done_on < created_on:
+                problems.append(("done_on", "La date de réalisation ne peut pas précéder la "
+                                            "création de la mesure."))
+        elif done_on is not None:
+            problems.append(("done_on", "Seule une mesure réalisée a une date de réalisation."))
+        if status == "abandonnee" and not note.strip():
+            problems.append(("note", "Une mesure abandonnée dit pourquoi."))
+        return problems
+
     def audit(self) -> list[dict[str, Any]]:
         r, out = self.r, []
         for index, raw in enumerate(r.array(self.doc, (), "audit")):
@@ -447,7 +539,7 @@ def validate_document(document: Any, *, source: str | None = None) -> Plan:
     plan = Plan(grid=grid, case=checker.case(), answers=checker.answers(),
                  assignments=checker.assignments(), comments=checker.comments(),
                  evidence=checker.evidence(), opinions=checker.opinions(),
-                 audit=checker.audit(), source=checker.source(),
+                 measures=checker.measures(), audit=checker.audit(), source=checker.source(),
                  exported_at=reader.moment(document, (), "exported_at"))
     if reader.problems:
         raise InvalidDocument(reader.problems, source=source)
