@@ -422,3 +422,10 @@ def test_an_older_document_without_measures_still_imports(
     del document["measures"]
     imported = case_import(document, organisation=organisation, user=people["porteur"])
     assert not Measure.objects.filter(case=imported).exists()
+
+
+def test_the_model_statuses_are_the_core_statuses() -> None:
+    from boussole.core import measures as core
+    from boussole.web.cases.models import MeasureStatus
+
+    assert dict(MeasureStatus.choices) == dict(core.STATUSES)
