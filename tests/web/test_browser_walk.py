@@ -68,13 +68,11 @@ class Walker:
 
     def __init__(self, page: Any, username: str, phone: bool) -> None:
         self.page, self.username, self.phone = page, username, phone
-        self.visited: list[str] = []
 
     def check(self) -> None:
         """No raw code in the page; at phone size, nothing wider than the screen."""
         page = self.page
         page.wait_for_load_state()
-        self.visited.append(page.url)
         hits = raw_codes(page.content(), cached_forbidden_tokens())
         assert not hits, f"{self.username} — {page.url} shows raw codes:\n" + "\n".join(hits)
         if self.phone:
