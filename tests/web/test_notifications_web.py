@@ -220,11 +220,14 @@ def test_decision_requests_are_cleared_when_decided(
     for number, login in experts.items():
         services.opinion_give(case=case, user=people[login], criterion=number,
                               verdict="favorable")
-    # Every criterion has an opinion: the pilot is asked to consolidate.
-    assert [n.event for n in open_for(people["numerique"])
-            if n.event == "group_opinion_due"] == ["group_opinion_due"]
+    # Every criterion has an opinion, but the lawyers have not retained the level yet: the
+    # consolidation is not possible, so the pilot is not asked to consolidate.
+    assert not [n for n in open_for(people["numerique"]) if n.event == "group_opinion_due"]
     case.refresh_from_db()
     legal_retain(case=case, user=people["juriste"], retained_level=case.legal_level)
+    # The retained level was the last thing awaited: now the pilot is told.
+    assert [n.event for n in open_for(people["numerique"])
+            if n.event == "group_opinion_due"] == ["group_opinion_due"]
     pilot = people["numerique"]
     wf.transition_apply(case=case, user=pilot, code="consolider_avis")
     assert not [n for n in open_for(people["rh"]) if n.event == "instruction_launched"]

@@ -29,6 +29,7 @@ from boussole.web.accounts.models import User
 from boussole.web.cases.audit import audit_record
 from boussole.web.cases.locking import case_lock, case_write
 from boussole.web.cases.models import Answer, Case, LegalAssessment
+from boussole.web.cases.notifications import group_opinion_due_if_ready
 from boussole.web.grids import current_grid, grid_for, registry
 
 BLOCKING = workflow.BLOCKING_LEVELS
@@ -252,6 +253,7 @@ def legal_retain(*, case: Case, user: User, retained_level: str, rationale: str 
         rules_version=evaluation.base.version_label, evaluation=evaluation.to_json(),
         decided_by=user)
     legal_refresh(case, evaluation)  # the red-line flag also follows the retained level
+    group_opinion_due_if_ready(case, user)  # the level may be the last thing awaited
     audit_record(case=case, user=user, action="legal_level_retained", item_id="niveau_juridique",
                  after={"proposed": proposed, "retained": retained_level,
                         "rationale": rationale, "rules_version": assessment.rules_version})

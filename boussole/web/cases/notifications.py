@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from boussole.core import notifications as rules
 from boussole.web.accounts.models import NotificationMode, User
-from boussole.web.cases.models import Assignment, Case, LegalAssessment
+from boussole.web.cases.models import Assignment, Case, LegalAssessment, Opinion
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,28 @@ def notify_event(case: Case, code: str, *, actor: User | None, criterion: int | 
     ids = [n.pk for n in created]
     transaction.on_commit(lambda: send_immediate(ids), robust=True)
     return list(created)
+
+
+def group_opinion_due_if_ready(case: Case, actor: User | None,
+                               facts: rules.CaseFacts | None = None) -> bool:
+    """Tell the pilots that the group opinion is to be consolidated once it can be: every
+    criterion has an opinion and the lawyers retained the legal level (the workflow's guards
+    of « consolider l'avis »), whichever of the two comes last. Returns whether it was sent."""
+    if case.state != "en_instruction":
+        return False
+    grid = _grid(case)
+    given = Opinion.objects.filter(case=case).values("criterion").distinct().count()
+    if given < len(grid.criteria) or not LegalAssessment.objects.filter(case=case).exists():
+        return False
+    notify_event(case, "group_opinion_due", actor=actor,
+                 facts=facts if facts is not None else case_facts(case))
+    return True
+
+
+def _grid(case: Case) -> Any:
+    from boussole.web.grids import grid_for
+
+    return grid_for(case.grid_id, case.grid_version)
 
 
 def notifications_done(case: Case, done: str, *, actor: User | None, topic: str = "",

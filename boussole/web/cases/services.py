@@ -34,6 +34,7 @@ from boussole.web.cases.models import (
 )
 from boussole.web.cases.notifications import (
     case_facts,
+    group_opinion_due_if_ready,
     mentioned_in,
     notifications_done,
     notify_event,
@@ -382,9 +383,7 @@ def _opinion_events(case: Case, user: User, criterion: int, verdict: str) -> Non
         authors.discard(case.lead_id)  # already told by "opinion_reserved"
     notify_event(case, "opinion_on_answer", actor=user, criterion=criterion, verdict=verdict,
                  targets=authors, topic=topic, facts=facts)
-    if case.state == "en_instruction" and Opinion.objects.filter(case=case).values(
-            "criterion").distinct().count() >= len(grid.criteria):
-        notify_event(case, "group_opinion_due", actor=user, facts=facts)
+    group_opinion_due_if_ready(case, user, facts)
 
 
 # --- The identification profile, one step at a time ----------------------------------------
