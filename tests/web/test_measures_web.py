@@ -35,9 +35,12 @@ def people(organisation: Any, make_user: Any) -> dict[str, User]:
                              email="juriste@example.invalid"),
         "rssi": make_user("rssi", organisation, role="referent", domain="cybersecurite",
                           first_name="Inès", last_name="Bernard"),
-        "elu": make_user("elu", organisation, role="elu", delegation="numerique"),
-        "autre": make_user("autre", organisation, role="porteur"),
-        "prestataire": make_user("prestataire", organisation, role="prestataire"),
+        "elu": make_user("elu", organisation, role="elu", delegation="numerique",
+                         first_name="Claire", last_name="Roux"),
+        "autre": make_user("autre", organisation, role="porteur", first_name="Paul",
+                           last_name="Martin"),
+        "prestataire": make_user("prestataire", organisation, role="prestataire",
+                                 first_name="Julie", last_name="Marchand"),
     }
 
 
@@ -429,3 +432,28 @@ def test_the_model_statuses_are_the_core_statuses() -> None:
     from boussole.web.cases.models import MeasureStatus
 
     assert dict(MeasureStatus.choices) == dict(core.STATUSES)
+
+
+def test_the_plan_and_its_journal_show_no_raw_code(case: Case, people: dict[str, User]) -> None:
+    from tests.web.plain_text import forbidden_tokens, raw_codes
+
+    done = add(case, people["porteur"], owner=people["juriste"])
+    measures.measure_set_status(case=case, user=people["juriste"], measure=done, status="fait")
+    given_up = add(case, people["porteur"], origin="groupe", criterion=None)
+    measures.measure_set_status(case=case, user=people["porteur"], measure=given_up,
+                                status="abandonnee", note="Plus utile.")
+    add(case, people["porteur"], origin="regle", criterion=None, flag="DEC-02",
+        owner=None, owner_name="Cabinet")
+    forbidden = {**forbidden_tokens(), **{code: "statut de mesure" for code in
+                                          ("a_faire", "en_cours", "abandonnee")},
+                 "measure_created": "action", "measure_status_changed": "action",
+                 "measure_assigned": "événement"}
+    lead = client_for(people["porteur"])
+    for url in (plan_url(case), f"/cas/{case.pk}/journal/", "/taches/"):
+        response = lead.get(url)
+        if response.status_code == 404:
+            continue
+        assert raw_codes(response.content.decode(), forbidden) == [], url
+    html = page(lead, case)
+    for label in ("Fait", "Abandonnée", "À faire", "Plus utile."):
+        assert label in html
