@@ -30,6 +30,7 @@ from django.utils import timezone
 from boussole.core import notifications as rules
 from boussole.web.accounts.models import NotificationMode, User
 from boussole.web.cases.models import Assignment, Case, LegalAssessment, Opinion
+from boussole.web.grids import grid_for
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +115,6 @@ def group_opinion_due_if_ready(case: Case, actor: User | None,
 
 
 def _grid(case: Case) -> Any:
-    from boussole.web.grids import grid_for
-
     return grid_for(case.grid_id, case.grid_version)
 
 
