@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from boussole.core.surveys import questionnaire as survey_questionnaire
 from boussole.web.accounts.models import Organisation, Role, User
 from boussole.web.cases import services
 from boussole.web.cases.legal import case_evaluation, legal_retain
@@ -22,6 +23,7 @@ from boussole.web.cases.models import Case
 from boussole.web.decisions import services as workflow_services
 from boussole.web.footprint import services as footprint_services
 from boussole.web.grids import current_grid
+from boussole.web.surveys.models import SurveyResponse, SurveyRound
 
 DEMO_SLUG = "nantes-metropole-demo"
 DEMO_PASSWORD = "boussole-demo"  # documented in the README; demo data only  # noqa: S105
@@ -404,8 +406,41 @@ def _create_demo() -> str:
             _footprint(case, demo, people["numerique-responsable"])
         if demo.state != "brouillon":
             _advance(case, demo.state, people)
+    _demo_surveys(organisation)
     return (f"Données de démonstration créées : {organisation.name}, {len(people)} comptes "
             f"(mot de passe « {DEMO_PASSWORD} »), {len(CASES)} cas d'usage.")
+
+
+#: The demo's anonymous answers to the working-conditions survey (question id -> 1..5 or text).
+DEMO_SURVEY_ANSWERS: list[dict[str, Any]] = [
+    {"charge_travail": 4, "competences": 3, "relations": 3, "autonomie": 4, "sante": 4,
+     "commentaire": "Moins d'appels d'abonnés surpris par leur facture."},
+    {"charge_travail": 4, "competences": 4, "relations": 3, "autonomie": 4, "sante": 4},
+    {"charge_travail": 5, "competences": 3, "relations": 2, "autonomie": 3, "sante": 4},
+    {"charge_travail": 3, "competences": 2, "relations": 3, "autonomie": 3, "sante": 3,
+     "commentaire": "Il faudrait une formation pour expliquer le foyer de référence aux abonnés."},
+    {"charge_travail": 4, "competences": 4, "relations": 4, "autonomie": 4, "sante": 4},
+    {"charge_travail": 2, "competences": 3, "relations": 3, "autonomie": 2, "sante": 3},
+    {"charge_travail": 4, "competences": 3, "relations": 3, "autonomie": 4, "sante": 5},
+    {"charge_travail": 5, "competences": 4, "relations": 3, "autonomie": 4, "sante": 4,
+     "commentaire": "Les réclamations sont plus simples à traiter."},
+    {"charge_travail": 3, "competences": 3, "relations": 2, "autonomie": 3},
+]
+
+
+def _demo_surveys(organisation: Organisation) -> None:
+    """The case in service has a closed working-conditions survey at T0 (9 answers)."""
+    case = Case.objects.get(organisation=organisation, title=EKONOMIA.title)
+    form = survey_questionnaire("conditions-travail")
+    today = dt.date.today()
+    survey_round = SurveyRound.objects.create(
+        case=case, stage="T0", direction=EKONOMIA.service, questionnaire_id=form.id,
+        questionnaire_version=form.version, opened_on=today - dt.timedelta(days=200),
+        closed_on=today - dt.timedelta(days=186))
+    SurveyResponse.objects.bulk_create(
+        SurveyResponse(survey_round=survey_round, answers=answers,
+                       answered_on=today - dt.timedelta(days=199 - index))
+        for index, answers in enumerate(DEMO_SURVEY_ANSWERS))
 
 
 def _footprint(case: Case, demo: DemoCase, user: User) -> None:

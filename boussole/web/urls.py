@@ -15,5 +15,6 @@ urlpatterns = [
     path("cas/<int:pk>/empreinte/", include("boussole.web.footprint.urls")),
     path("mes-questions/", cases_views.my_questions, name="my_questions"),
     path("", include("boussole.web.decisions.urls")),
+    path("", include("boussole.web.surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
