@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "boussole.web.cases",
     "boussole.web.footprint",
     "boussole.web.decisions",
+    "boussole.web.indicators",
     "boussole.web.surveys",
 ]
 

@@ -117,6 +117,14 @@ def manages_case(*, role: str, domain: str = "", is_lead: bool = False) -> bool:
             or (role == "porteur" and is_lead))
 
 
+def may_edit_indicators(*, role: str, domain: str = "", is_lead: bool = False,
+                        same_organisation: bool = True) -> bool:
+    """May create and change a case's follow-up indicators and record their values: the
+    case's lead, the digital pilot (referent numerique) and the administrators of its
+    organisation (issue 13, item 3)."""
+    return same_organisation and manages_case(role=role, domain=domain, is_lead=is_lead)
+
+
 #: Roles that can be named on a criterion.
 ASSIGNABLE_ROLES = frozenset({"referent", "porteur"})
 

@@ -23,6 +23,8 @@ from boussole.web.cases.models import Case
 from boussole.web.decisions import services as workflow_services
 from boussole.web.footprint import services as footprint_services
 from boussole.web.grids import current_grid
+from boussole.web.indicators import selectors as indicator_selectors
+from boussole.web.indicators import services as indicator_services
 from boussole.web.surveys.models import SurveyResponse, SurveyRound
 
 DEMO_SLUG = "nantes-metropole-demo"
@@ -407,6 +409,7 @@ def _create_demo() -> str:
         if demo.state != "brouillon":
             _advance(case, demo.state, people)
     _demo_surveys(organisation)
+    _demo_indicators(people)
     return (f"Données de démonstration créées : {organisation.name}, {len(people)} comptes "
             f"(mot de passe « {DEMO_PASSWORD} »), {len(CASES)} cas d'usage.")
 
@@ -441,6 +444,42 @@ def _demo_surveys(organisation: Organisation) -> None:
         SurveyResponse(survey_round=survey_round, answers=answers,
                        answered_on=today - dt.timedelta(days=199 - index))
         for index, answers in enumerate(DEMO_SURVEY_ANSWERS))
+
+
+def _demo_indicators(people: dict[str, User]) -> None:
+    """The case in service (Ekonom'IA) follows three indicators (issue 13, item 8): two
+    benefits promised in criterion 3 and the measured energy beside the criterion-5 estimate,
+    each with its baseline, its target and the values measured at T0 and 6 months."""
+    case = Case.objects.get(organisation__slug=DEMO_SLUG, title=EKONOMIA.title)
+    lead = people[EKONOMIA.lead]
+    today = dt.date.today()
+    baseline, t0, m6 = (today - dt.timedelta(days=n) for n in (230, 200, 20))
+    estimate = indicator_selectors.energy_estimate(case) or 300.0
+    rows = [
+        ("benefit", "Q8:meilleure_information",
+         "Abonnés informés de leur niveau de consommation", "% des abonnés", "higher",
+         0, 40, (12, "Espace abonné : consultations de la comparaison"),
+         (27, "Espace abonné : consultations de la comparaison")),
+        ("benefit", "Q9", "Appels pour surconsommation", "appels/mois", "lower",
+         420, 250, (400, "Statistiques du centre de relation abonnés"),
+         (330, "Statistiques du centre de relation abonnés")),
+        ("energie_mesuree", "", "Énergie consommée par les serveurs de calcul",
+         "kWh/an", "lower", round(estimate), round(estimate * 0.9),
+         (round(estimate * 1.08), "Compteurs électriques du centre de données"),
+         (round(estimate * 0.97), "Compteurs électriques du centre de données")),
+    ]
+    for kind, key, label, unit, direction, start, goal, first, second in rows:
+        indicator = indicator_services.indicator_create(
+            case=case, user=lead, source_key=key, values={
+                "kind": kind, "label": label, "unit": unit, "direction": direction,
+                "baseline_value": str(start), "baseline_date": baseline.isoformat(),
+                "target_value": str(goal),
+                "target_date": (today + dt.timedelta(days=3 * 365)).isoformat()})
+        for stage, date, (value, source) in (("T0", t0, first), ("M6", m6, second)):
+            indicator_services.measurement_record(
+                case=case, user=lead, indicator=indicator, values={
+                    "stage": stage, "value": str(value), "measured_on": date.isoformat(),
+                    "source": source})
 
 
 def _footprint(case: Case, demo: DemoCase, user: User) -> None:

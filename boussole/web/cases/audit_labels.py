@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from boussole.core import roles, workflow
 from boussole.core.grid import Grid
+from boussole.core.indicators import STAGE_LABELS
 from boussole.core.rules import labels as rule_labels
 from boussole.web.cases.models import AuditEvent, MeasureStatus, State, Verdict
 from boussole.web.cases.templatetags.boussole import answer_text
@@ -54,6 +55,9 @@ ACTIONS: Mapping[str, Any] = {
     "measure_created": gettext_lazy("Mesure ajoutée au plan d'action"),
     "measure_updated": gettext_lazy("Mesure du plan d'action modifiée"),
     "measure_status_changed": gettext_lazy("Statut d'une mesure du plan d'action"),
+    "indicator_created": gettext_lazy("Indicateur ajouté"),
+    "indicator_updated": gettext_lazy("Indicateur modifié"),
+    "indicator_value_recorded": gettext_lazy("Valeur d'un indicateur enregistrée"),
 }
 
 #: The names of the values an event keeps before/after (ids and whole documents are left out:
@@ -168,6 +172,8 @@ def item_label(grid: Grid, item_id: str, *, short: bool = True) -> str:
         return _("version %(n)s") % {"n": rest}
     if kind == "mesure" and rest:
         return _("mesure n° %(n)s du plan d'action") % {"n": rest}
+    if kind == "indicator" and rest:
+        return _("indicateur n° %(n)s") % {"n": rest}
     if kind == "decision" and rest:
         return _("décision (%(who)s)") % {"who": _(roles.DELEGATIONS.get(rest, rest))}
     return item_id
@@ -449,6 +455,18 @@ def _measure_sentence(grid: Grid, e: AuditEvent, who: str, item: str) -> str:
         "new": status.get(str(_get(e.after, "status")), "—")}
 
 
+def _indicator_sentence(grid: Grid, e: AuditEvent, who: str, item: str) -> str:
+    label = _short(str(_get(e.after, "label") or "—"))
+    if e.action == "indicator_created":
+        return _("%(who)s a ajouté l'indicateur « %(label)s ».") % {"who": who, "label": label}
+    if e.action == "indicator_updated":
+        return _("%(who)s a modifié l'indicateur « %(label)s ».") % {"who": who, "label": label}
+    return _("%(who)s a enregistré la valeur %(value)s %(unit)s (étape « %(stage)s ») de "
+             "l'indicateur « %(label)s ».") % {
+        "who": who, "value": _plain(_get(e.after, "value")), "unit": _get(e.after, "unit") or "",
+        "stage": _(STAGE_LABELS.get(str(_get(e.after, "stage")), "—")), "label": label}
+
+
 SENTENCES: Mapping[str, Sentence] = {
     "case_created": lambda g, e, who, item: _("%(who)s a créé le dossier « %(title)s ».") % {
         "who": who, "title": _get(e.after, "title") or "—"},
@@ -480,6 +498,9 @@ SENTENCES: Mapping[str, Sentence] = {
     "measure_created": _measure_sentence,
     "measure_updated": _measure_sentence,
     "measure_status_changed": _measure_sentence,
+    "indicator_created": _indicator_sentence,
+    "indicator_updated": _indicator_sentence,
+    "indicator_value_recorded": _indicator_sentence,
 }
 
 
