@@ -244,6 +244,15 @@ def test_the_chart_is_an_accessible_svg_with_its_data_table(case: Case,
     assert ("Valeur de référence : 0 %. Mise en service (T0) : 12 %. 6 mois : 27 %. "
             "Cible : 40 %. Tendance : en amélioration.") in chart
     assert chart.count("<circle") == 3  # the baseline and two values
+    # Coordinates SVG can read: a decimal point, never the French comma of the page.
+    coordinates = re.findall(r' (?:x|y|x1|y1|x2|y2|cx|cy)="([^"]*)"', chart)
+    assert len(coordinates) > 10
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates), coordinates
+    points = re.search(r'<polyline points="([^"]*)"', chart)
+    assert points is not None and len(points.group(1).split()) == 3
+    assert all(re.fullmatch(r"\d+\.\d,\d+\.\d", p) for p in points.group(1).split())
+    assert [t for t in re.findall(r">([^<>]+)</text>", chart)][-6:] == [
+        "0", "Réf.", "12", "T0", "27", "6 mois"]
     table = re.search(r"<table class=\"stack\">.*?</table>", page, re.S)
     assert table is not None
     rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th>.*?<time datetime=\"(.*?)\">.*?"

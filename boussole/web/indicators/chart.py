@@ -14,17 +14,25 @@ WIDTH, HEIGHT = 560, 240
 LEFT, RIGHT, TOP, BOTTOM = 90, 30, 20, 44
 
 
+#: Coordinates are strings with a decimal point, written by Python: a template would localise
+#: a float (« 99,5 » in French), which SVG does not read.
+
+
+def _coord(value: float) -> str:
+    return f"{value:.1f}"
+
+
 @dataclass(frozen=True)
 class Point:
-    x: float
-    y: float
-    label: str  # the stage (or "Référence")
+    x: str
+    y: str
+    label: str  # the stage (or "Réf.")
     text: str  # the value as read
 
 
 @dataclass(frozen=True)
 class Tick:
-    y: float
+    y: str
     text: str
 
 
@@ -37,7 +45,7 @@ class Chart:
     bottom_y: int
     points: tuple[Point, ...]
     polyline: str
-    target_y: float
+    target_y: str
     target_text: str
     ticks: tuple[Tick, ...]
     summary: str
@@ -45,7 +53,8 @@ class Chart:
 
 def line_chart(*, points: Sequence[tuple[str, float]], target: float, unit: str,
                summary: str) -> Chart:
-    """``points``: (label, value) in order, the baseline first."""
+    """``points``: (short label, value) in order, the baseline first; the values are written
+    above their points without the unit (the title and the table carry it)."""
     values = [value for _label, value in points] + [target]
     low, high = min(values), max(values)
     if high == low:
@@ -55,13 +64,13 @@ def line_chart(*, points: Sequence[tuple[str, float]], target: float, unit: str,
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
 
-    def y_of(value: float) -> float:
-        return round(TOP + (high - value) / (high - low) * plot_h, 1)
+    def y_of(value: float) -> str:
+        return _coord(TOP + (high - value) / (high - low) * plot_h)
 
     step = plot_w / max(len(points) - 1, 1)
     drawn = tuple(
-        Point(x=round(LEFT + (index * step if len(points) > 1 else plot_w / 2), 1),
-              y=y_of(value), label=label, text=f"{format_number(value)} {unit}")
+        Point(x=_coord(LEFT + (index * step if len(points) > 1 else plot_w / 2)),
+              y=y_of(value), label=label, text=format_number(value))
         for index, (label, value) in enumerate(points))
     ticks = tuple(Tick(y=y_of(value), text=format_number(value))
                   for value in (high, (high + low) / 2, low))

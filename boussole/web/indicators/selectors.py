@@ -100,6 +100,8 @@ class Row:
 
 def indicator_rows(case: Case) -> list[Row]:
     stage_labels = dict(Stage.choices)
+    short_labels = {"T0": "T0", "M6": _("6 mois"), "A1": _("1 an"), "A3": _("3 ans"),
+                    "A5": _("5 ans")}
     labels = trend_labels()
     estimate = None
     rows: list[Row] = []
@@ -112,8 +114,8 @@ def indicator_rows(case: Case) -> list[Row]:
         current = values[-1].value if values else None
         progress = (None if current is None else rules.progress(
             indicator.baseline_value, indicator.target_value, current))
-        points = [(_("Référence"), indicator.baseline_value)] + [
-            (str(stage_labels.get(m.stage, m.stage)), m.value) for m in values]
+        points = [(_("Réf."), indicator.baseline_value)] + [
+            (str(short_labels.get(m.stage, m.stage)), m.value) for m in values]
         parts = [_("Valeur de référence : %(v)s %(u)s.") % {
             "v": rules.format_number(indicator.baseline_value), "u": indicator.unit}]
         parts += [_("%(stage)s : %(v)s %(u)s.") % {
