@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from boussole.core import indicators as ind
+from boussole.core.access import may_edit_indicators
 from boussole.core.grid.loader import load_grid
 
 GRID = Path(__file__).resolve().parents[2] / "boussole/data/grids/boussole-nantes-v2.yaml"
@@ -138,3 +139,16 @@ def test_proposals_from_criterion_3() -> None:
         ("Q8:meilleure_information", "Une meilleure information"),
         ("Q9", "Amélioration de l'efficacité interne")]
     assert ind.proposals(grid, {}) == []
+
+
+@pytest.mark.parametrize(("role", "domain", "is_lead", "same", "expected"), [
+    ("porteur", "", True, True, True), ("porteur", "", False, True, False),
+    ("referent", "numerique", False, True, True), ("referent", "juridique", False, True, False),
+    ("referent", "rh", False, True, False), ("admin", "", False, True, True),
+    ("admin", "", False, False, False), ("elu", "", False, True, False),
+    ("prestataire", "", False, True, False), ("representant", "", False, True, False),
+])
+def test_who_may_edit_indicators(role: str, domain: str, is_lead: bool, same: bool,
+                                 expected: bool) -> None:
+    assert may_edit_indicators(role=role, domain=domain, is_lead=is_lead,
+                               same_organisation=same) is expected

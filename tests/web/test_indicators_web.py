@@ -280,3 +280,26 @@ def test_the_demo_case_in_service_has_indicators_with_values() -> None:
     assert "Estimation du calculateur d'empreinte (critère 5)" in page
     assert "mesure la plus récente" in page
     assert page.count('role="img"') == 3
+
+
+def test_reads_are_bounded_in_queries(case: Case, people: dict[str, User],
+                                      django_assert_num_queries: Any) -> None:
+    for n in range(3):
+        indicator = create(case, people["porteur"], label=f"Indicateur {n}")
+        for stage, day in (("T0", "2026-02-01"), ("M6", "2026-07-01")):
+            indicator_services.measurement_record(
+                case=case, user=people["porteur"], indicator=indicator,
+                values={"stage": stage, "value": str(n + 1), "measured_on": day})
+    with django_assert_num_queries(2):
+        assert len(selectors.case_indicators(case)) == 3
+    with django_assert_num_queries(2):  # no energy indicator: the footprint is not read
+        assert len(selectors.indicator_rows(case)) == 3
+
+
+def test_the_next_stage_is_preselected(case: Case, people: dict[str, User]) -> None:
+    indicator = create(case, people["porteur"])
+    indicator_services.measurement_record(
+        case=case, user=people["porteur"], indicator=indicator,
+        values={"stage": "T0", "value": "3", "measured_on": "2026-02-01"})
+    page = text(client_for(people["porteur"]).get(url(case)))
+    assert '<option value="M6" selected>' in page and '<option value="T0" selected>' not in page
