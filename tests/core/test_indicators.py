@@ -146,7 +146,8 @@ def test_proposals_from_criterion_3() -> None:
     ("referent", "numerique", False, True, True), ("referent", "juridique", False, True, False),
     ("referent", "rh", False, True, False), ("admin", "", False, True, True),
     ("admin", "", False, False, False), ("elu", "", False, True, False),
-    ("prestataire", "", False, True, False), ("representant", "", False, True, False),
+    ("prestataire", "", False, True, False),
+    ("representant_personnel", "", False, True, False),
 ])
 def test_who_may_edit_indicators(role: str, domain: str, is_lead: bool, same: bool,
                                  expected: bool) -> None:
