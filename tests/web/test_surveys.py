@@ -11,6 +11,7 @@ import zipfile
 from typing import Any
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import models
 from django.test import Client
 
@@ -85,6 +86,7 @@ def test_an_agent_answers_without_an_account_and_only_the_day_is_kept(
     assert response.status_code == 302
     assert response["Location"] == f"/enquete/{survey_round.token}/merci/"
     stored = SurveyResponse.objects.get()
+    assert not Session.objects.exists()  # no session either
     assert stored.answers == {"charge_travail": 4, "commentaire": "Bien"}
     assert stored.answered_on == survey_round.opened_on  # the day, nothing finer
     # A malformed answer is refused in French and nothing is stored.
@@ -230,3 +232,7 @@ def test_the_demo_case_in_service_has_a_closed_round() -> None:
     assert result["stage"] == "T0" and result["closed_on"] is not None
     assert result["answers"] is not None and result["answers"] >= 8
     assert result["questions"]["charge_travail"] is not None
+    rh = client_for(Case.objects.get(pk=case.pk).organisation.users.get(username="rh"))
+    page = rh.get(f"/cas/{case.pk}/enquetes/").content.decode()
+    assert "Moins d&#x27;appels d&#x27;abonnés surpris par leur facture." in page
+    assert 'href="/enquetes/"' in page

@@ -84,6 +84,7 @@ def case_surveys(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case, "grid": grid_for(case.grid_id, case.grid_version),
         "abilities": abilities, "rounds": rounds, "with_texts": with_texts,
         "may_manage": surveys.may_manage(user.role, user.domain),
+        "may_overview": surveys.may_see_overview(user.role, user.domain),
         "in_service": case.state == "en_service",
         "stages": [(code, surveys.stage_label(code)) for code in surveys.STAGES],
         "scale": list(enumerate(surveys.questionnaire("conditions-travail").scale, start=1)),
