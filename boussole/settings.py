@@ -15,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from boussole.core import followup as _followup
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -116,8 +118,9 @@ INSTALLED_APPS = [
     "boussole.web.cases",
     "boussole.web.footprint",
     "boussole.web.decisions",
-    "boussole.web.indicators",
+    "boussole.web.followup",
     "boussole.web.surveys",
+    "boussole.web.indicators",
 ]
 
 MIDDLEWARE = [
@@ -321,6 +324,15 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 # The address of Boussole as people reach it (e.g. https://boussole.example.org), for the links
 # of the e-mails; empty: the links are paths only.
 BOUSSOLE_SITE_URL = os.environ.get("BOUSSOLE_SITE_URL", "").strip().rstrip("/")
+
+# The organisation's default follow-up schedule of a case in service (issue 13): offsets in
+# months from the start of the service, comma-separated (T0, 6 months, 1, 3 and 5 years).
+BOUSSOLE_FOLLOWUP_SCHEDULE = os.environ.get("BOUSSOLE_FOLLOWUP_SCHEDULE", "0,6,12,36,60")
+try:
+    _followup.parse_schedule(BOUSSOLE_FOLLOWUP_SCHEDULE)
+except ValueError:
+    raise _refuse("BOUSSOLE_FOLLOWUP_SCHEDULE", "être une liste croissante de mois, par "
+                  "exemple 0,6,12,36,60", BOUSSOLE_FOLLOWUP_SCHEDULE) from None
 
 # Extra directories searched for grid files, besides the grids shipped with the package.
 BOUSSOLE_GRID_DIRS = env_list("BOUSSOLE_GRID_DIRS", "")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from boussole.cli import followup
 from boussole.cli.database import setup_database
 from boussole.core.errors import InvalidDocument
 
@@ -231,3 +232,5 @@ def register(sub: Any) -> None:
     memo.add_argument("--output", "-o", metavar="FICHIER",
                       help="écrire dans ce fichier plutôt que sur la sortie standard")
     memo.set_defaults(handler=cmd_memo)
+
+    followup.register_case(case_sub, _case_id)

@@ -139,6 +139,11 @@ def _owner_or_lead(facts: CaseFacts, context: EventContext) -> set[int]:
     return set(context.targets) or _lead(facts)
 
 
+def _in_charge_and_lead(facts: CaseFacts, context: EventContext) -> set[int]:
+    """A follow-up review's person in charge, and the lead."""
+    return set(context.targets) | _lead(facts)
+
+
 INSTRUCTION = frozenset({"brouillon", "en_instruction"})
 OPINIONS = frozenset({"en_instruction", "avis_groupe"})
 NOT_CLOSED = frozenset(STATES) - {"refuse", "abandonne", "retire"}
@@ -189,6 +194,12 @@ EVENTS: Mapping[str, Event] = {e.code: e for e in (
     Event("measure_due", "Mesure arrivée à échéance",
           "Une mesure du plan d'action devait être réalisée avant le {due}.", _owner_or_lead,
           NOT_CLOSED, cleared_by={"measure_closed": "all", "measure_reassigned": "all"}),
+    Event("review_open", "Revue de suivi à préparer",
+          "Une revue de suivi du dossier est à faire avant le {due}.", _in_charge_and_lead,
+          frozenset({"en_service"}), cleared_by={"review_done": "all"}),
+    Event("review_late", "Revue de suivi en retard",
+          "Une revue de suivi du dossier devait être faite avant le {due}.",
+          _in_charge_and_lead, frozenset({"en_service"}), cleared_by={"review_done": "all"}),
     Event("stage_changed", "Changement d'étape",
           "Le dossier passe à l'étape « {state} ».", _stage, frozenset(STATES),
           actionable=False),

@@ -21,6 +21,7 @@ from boussole.web.cases import services
 from boussole.web.cases.legal import case_evaluation, legal_retain
 from boussole.web.cases.models import Case
 from boussole.web.decisions import services as workflow_services
+from boussole.web.followup.demo import followup_demo
 from boussole.web.footprint import services as footprint_services
 from boussole.web.grids import current_grid
 from boussole.web.indicators import selectors as indicator_selectors
@@ -408,6 +409,8 @@ def _create_demo() -> str:
             _footprint(case, demo, people["numerique-responsable"])
         if demo.state != "brouillon":
             _advance(case, demo.state, people)
+        if demo.state == "en_service":
+            followup_demo(case, people)
     _demo_surveys(organisation)
     _demo_indicators(people)
     return (f"Données de démonstration créées : {organisation.name}, {len(people)} comptes "

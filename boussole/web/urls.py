@@ -13,6 +13,7 @@ urlpatterns = [
     path("comptes/", include("boussole.web.accounts.urls")),
     path("cas/", include("boussole.web.cases.urls")),
     path("cas/<int:pk>/empreinte/", include("boussole.web.footprint.urls")),
+    path("cas/", include("boussole.web.followup.urls")),
     path("cas/<int:pk>/indicateurs/", include("boussole.web.indicators.urls")),
     path("mes-questions/", cases_views.my_questions, name="my_questions"),
     path("", include("boussole.web.decisions.urls")),

@@ -61,6 +61,10 @@ TABLE = [
     ("measure_assigned", EventContext(actor=LEAD, targets=(VENDOR,)), set()),
     ("measure_due", EventContext(actor=None, targets=(HR,)), {HR}),
     ("measure_due", EventContext(actor=None), {LEAD}),
+    # A follow-up review (issue 13): its person in charge and the lead.
+    ("review_open", EventContext(actor=None, targets=(HR,), due="01/03/2027"), {HR, LEAD}),
+    ("review_late", EventContext(actor=None, targets=(HR,)), {HR, LEAD}),
+    ("review_late", EventContext(actor=None), {LEAD}),  # nobody in charge
     ("stage_changed", EventContext(actor=PILOT, state="ajourne"), {LEAD}),
     ("stage_changed", EventContext(actor=LEAD, state="abandonne"), set()),
 ]

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from boussole.core import followup as followup_rules
 from boussole.core import roles, workflow
 from boussole.core.grid import Grid
 from boussole.core.indicators import STAGE_LABELS
@@ -58,6 +59,14 @@ ACTIONS: Mapping[str, Any] = {
     "indicator_created": gettext_lazy("Indicateur ajouté"),
     "indicator_updated": gettext_lazy("Indicateur modifié"),
     "indicator_value_recorded": gettext_lazy("Valeur d'un indicateur enregistrée"),
+    "followup_plan_created": gettext_lazy("Plan de suivi créé"),
+    "followup_plan_rescheduled": gettext_lazy("Calendrier de suivi recalé"),
+    "followup_review_moved": gettext_lazy("Revue de suivi déplacée"),
+    "followup_review_added": gettext_lazy("Revue de suivi ajoutée"),
+    "followup_review_done": gettext_lazy("Revue de suivi faite"),
+    "followup_plan_closed": gettext_lazy("Suivi clos"),
+    "followup_plan_extended": gettext_lazy("Suivi prolongé"),
+    "followup_event_recorded": gettext_lazy("Événement de suivi enregistré"),
 }
 
 #: The names of the values an event keeps before/after (ids and whole documents are left out:
@@ -174,6 +183,12 @@ def item_label(grid: Grid, item_id: str, *, short: bool = True) -> str:
         return _("mesure n° %(n)s du plan d'action") % {"n": rest}
     if kind == "indicator" and rest:
         return _("indicateur n° %(n)s") % {"n": rest}
+    if item_id == "suivi":
+        return _("plan de suivi")
+    if kind == "revue" and rest:
+        return _(followup_rules.stage_label(rest))
+    if kind == "evenement" and rest:
+        return _("événement n° %(n)s du suivi") % {"n": rest}
     if kind == "decision" and rest:
         return _("décision (%(who)s)") % {"who": _(roles.DELEGATIONS.get(rest, rest))}
     return item_id
@@ -467,6 +482,11 @@ def _indicator_sentence(grid: Grid, e: AuditEvent, who: str, item: str) -> str:
         "stage": _(STAGE_LABELS.get(str(_get(e.after, "stage")), "—")), "label": label}
 
 
+def _followup_sentence(grid: Grid, e: AuditEvent, who: str, item: str) -> str:
+    return _("%(who)s : %(action)s (%(item)s).") % {
+        "who": who, "action": str(ACTIONS[e.action]).lower(), "item": item}
+
+
 SENTENCES: Mapping[str, Sentence] = {
     "case_created": lambda g, e, who, item: _("%(who)s a créé le dossier « %(title)s ».") % {
         "who": who, "title": _get(e.after, "title") or "—"},
@@ -501,6 +521,7 @@ SENTENCES: Mapping[str, Sentence] = {
     "indicator_created": _indicator_sentence,
     "indicator_updated": _indicator_sentence,
     "indicator_value_recorded": _indicator_sentence,
+    **{code: _followup_sentence for code in ACTIONS if code.startswith("followup_")},
 }
 
 

@@ -10,6 +10,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.dispatch import Signal
 
 from boussole.core import access, launch, limits, workflow
 from boussole.core import cases as rules
@@ -141,6 +142,12 @@ def _footprint_snapshot(case: Case) -> Any:
     return getter(case) if callable(getter) else None
 
 
+#: Sent when a case goes into service, inside the transition's transaction (the follow-up app
+#: creates the plan of reviews; it builds on this module, so it listens rather than being
+#: called: no import cycle). Arguments: ``case``, ``user``.
+entered_service = Signal()
+
+
 @case_write
 def transition_apply(*, case: Case, user: User, code: str, reason: str = "") -> Case:
     """Take a workflow transition, if the user's role and every guard allow it. ``case`` is
@@ -166,6 +173,8 @@ def transition_apply(*, case: Case, user: User, code: str, reason: str = "") -> 
         freeze(case, user)
     case_move(case=case, user=user, state=transition.target,
               note=reason or transition.label)
+    if transition.target == "en_service":
+        entered_service.send(sender=Case, case=case, user=user)
     notifications_stale(case)  # what no longer waits for anyone at this stage
     notify_event(case, events.EVENT_OF_STATE.get(transition.target, "stage_changed"),
                  actor=user)
