@@ -93,6 +93,10 @@ def test_an_agent_answers_without_an_account_and_only_the_day_is_kept(
     refused = answer(survey_round, {"charge_travail": "7"})
     assert refused.status_code == 400
     assert "choisissez une valeur de 1 à 5" in refused.content.decode()
+    assert 'aria-describedby="q-charge_travail-aide q-charge_travail-erreur"' in (
+        refused.content.decode())
+    empty = answer(survey_round, {})
+    assert empty.status_code == 400 and "au moins une question" in empty.content.decode()
     assert SurveyResponse.objects.count() == 1
     # Without the CSRF token the post is refused.
     assert Client(enforce_csrf_checks=True).post(
@@ -130,6 +134,12 @@ def test_who_opens_and_closes(case: Case, people: dict[str, Any]) -> None:
     # The lead does not see the link to share.
     assert survey_round.token not in client_for(people["porteur"]).get(
         f"/cas/{case.pk}/enquetes/").content.decode()
+    # A second open round for the same stage and direction is refused.
+    refused = client_for(people["rh"]).post(f"/cas/{case.pk}/enquetes/ouvrir/",
+                                            {"stage": "T0", "direction": "Courrier"},
+                                            follow=True)
+    assert "déjà ouverte" in refused.content.decode()
+    assert SurveyRound.objects.count() == 1
     client_for(people["pilote"]).post(f"/cas/{case.pk}/enquetes/{survey_round.pk}/clore/")
     survey_round.refresh_from_db()
     assert survey_round.closed_on is not None

@@ -38,6 +38,10 @@ def round_open(*, case: Case, user: User, stage: str, direction: str) -> SurveyR
         raise Refusal("Indiquez la direction ou le service interrogé.", field="direction")
     if len(direction) > 200:
         raise Refusal("200 caractères au plus.", field="direction")
+    if SurveyRound.objects.filter(case=case, stage=stage, direction=direction,
+                                  closed_on__isnull=True).exists():
+        raise Refusal("Une enquête est déjà ouverte pour cette étape et cette direction : "
+                      "partagez son lien ou closez-la d'abord.", field="stage")
     form = surveys.questionnaire(QUESTIONNAIRE)
     return SurveyRound.objects.create(
         case=case, stage=stage, direction=direction, questionnaire_id=form.id,
