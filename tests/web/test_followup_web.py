@@ -15,9 +15,11 @@ from django.utils import timezone
 from boussole.core import followup as rules
 from boussole.web import demo
 from boussole.web.accounts.models import Organisation, User
+from boussole.web.cases import services as cases_services
 from boussole.web.cases.models import AuditEvent, Case
 from boussole.web.decisions import services as wf
 from boussole.web.decisions.models import FileVersion
+from boussole.web.decisions.selectors import version_diff
 from boussole.web.followup import selectors, services
 from boussole.web.followup.models import CaseEvent, FollowupPlan, Review
 
@@ -163,6 +165,16 @@ def test_material_change_reopens_instruction_frozen_version_unchanged(
     version.refresh_from_db()
     assert (version.sha256, version.snapshot) == frozen
     assert FileVersion.objects.filter(case=case).count() == 1  # the next one at the next sending
+    # The file changes, goes back to the officials: version 2, whose diff shows the change.
+    cases_services.answer_record(case=case, user=people["numerique-responsable"],
+                                 item_id="nombre_parametres", value=8_000_000_000)
+    wf.transition_apply(case=case, user=people["numerique"], code="consolider_avis")
+    wf.transition_apply(case=case, user=people["numerique"], code="transmettre_elus")
+    second = FileVersion.objects.get(case=case, number=2)
+    version.refresh_from_db()
+    assert (version.sha256, version.snapshot) == frozen
+    changed = {d["item"]: d["after"] for d in version_diff(version, second)["answers"]}
+    assert changed["nombre_parametres"][0] == 8_000_000_000
 
 
 def test_material_change_refused_whole_for_who_may_not_reopen(people: dict[str, User]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext
+
 from boussole.core import followup as rules
 from boussole.web.cases.models import Case
 from boussole.web.followup.models import CaseEvent, FollowupPlan, Review
@@ -22,7 +24,9 @@ def plan_reviews(plan: FollowupPlan | None, today: dt.date) -> list[Review]:
     codes = [r.stage for r in reviews]
     for review in reviews:
         review.state_code = review.state(today)  # type: ignore[attr-defined]
-        review.state_label = rules.STATES[review.state_code]  # type: ignore[attr-defined]
+        # The core's French labels, translated at display time (msgids listed for the lead).
+        review.state_label = gettext(rules.STATES[review.state_code])  # type: ignore[attr-defined]
+        review.stage_label = gettext(review.label)  # type: ignore[attr-defined]
         review.final = rules.is_final(review.stage, codes)  # type: ignore[attr-defined]
     return reviews
 
