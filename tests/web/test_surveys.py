@@ -17,7 +17,7 @@ from django.test import Client
 
 from boussole.web import demo
 from boussole.web.cases import services as case_services
-from boussole.web.cases.models import Case
+from boussole.web.cases.models import AuditEvent, Case
 from boussole.web.surveys import selectors, services
 from boussole.web.surveys.models import SurveyResponse, SurveyRound
 
@@ -143,6 +143,13 @@ def test_who_opens_and_closes(case: Case, people: dict[str, Any]) -> None:
     client_for(people["pilote"]).post(f"/cas/{case.pk}/enquetes/{survey_round.pk}/clore/")
     survey_round.refresh_from_db()
     assert survey_round.closed_on is not None
+    journal = client_for(people["rh"]).get(f"/cas/{case.pk}/journal/").content.decode()
+    assert "enquête sur les conditions de travail ouverte" in journal
+    assert "enquête sur les conditions de travail close" in journal
+    assert list(AuditEvent.objects.filter(action__startswith="followup_survey").values_list(
+        "action", "actor__username", "note")) == [
+        ("followup_survey_opened", "rh", "Courrier"), ("followup_survey_closed", "pilote",
+                                                       "Courrier")]
 
 
 def fill(survey_round: SurveyRound, n: int, **extra: Any) -> None:

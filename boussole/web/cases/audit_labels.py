@@ -67,6 +67,8 @@ ACTIONS: Mapping[str, Any] = {
     "followup_plan_closed": gettext_lazy("Suivi clos"),
     "followup_plan_extended": gettext_lazy("Suivi prolongé"),
     "followup_event_recorded": gettext_lazy("Événement de suivi enregistré"),
+    "followup_survey_opened": gettext_lazy("Enquête sur les conditions de travail ouverte"),
+    "followup_survey_closed": gettext_lazy("Enquête sur les conditions de travail close"),
 }
 
 #: The names of the values an event keeps before/after (ids and whole documents are left out:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from boussole.core import surveys
 from boussole.core.errors import Forbidden, Problem, Refusal
 from boussole.web.accounts.models import User
+from boussole.web.cases.audit import audit_record
 from boussole.web.cases.models import Case
 from boussole.web.surveys.models import SurveyResponse, SurveyRound
 
@@ -43,9 +44,12 @@ def round_open(*, case: Case, user: User, stage: str, direction: str) -> SurveyR
         raise Refusal("Une enquête est déjà ouverte pour cette étape et cette direction : "
                       "partagez son lien ou closez-la d'abord.", field="stage")
     form = surveys.questionnaire(QUESTIONNAIRE)
-    return SurveyRound.objects.create(
+    survey_round = SurveyRound.objects.create(
         case=case, stage=stage, direction=direction, questionnaire_id=form.id,
         questionnaire_version=form.version, opened_on=timezone.localdate())
+    audit_record(case=case, user=user, action="followup_survey_opened",
+                 item_id=f"revue:{stage.lower()}", note=direction)
+    return survey_round
 
 
 @transaction.atomic
@@ -54,6 +58,8 @@ def round_close(*, survey_round: SurveyRound, user: User) -> SurveyRound:
     if survey_round.closed_on is None:
         survey_round.closed_on = timezone.localdate()
         survey_round.save(update_fields=["closed_on"])
+        audit_record(case=survey_round.case, user=user, action="followup_survey_closed",
+                     item_id=f"revue:{survey_round.stage.lower()}", note=survey_round.direction)
     return survey_round
 
 
