@@ -253,3 +253,17 @@ def test_the_demo_case_in_service_has_a_closed_round() -> None:
     page = rh.get(f"/cas/{case.pk}/enquetes/").content.decode()
     assert "Moins d&#x27;appels d&#x27;abonnés surpris par leur facture." in page
     assert 'href="/enquetes/"' in page
+
+
+def test_the_reads_are_bounded_in_queries(case: Case, people: dict[str, Any],
+                                          django_assert_max_num_queries: Any) -> None:
+    for stage in ("T0", "M6", "A1", "A3"):
+        fill(services.round_open(case=case, user=people["rh"], stage=stage,
+                                 direction="Courrier"), 6)
+    with django_assert_max_num_queries(2):
+        assert len(selectors.case_survey_results(case)) == 4
+    with django_assert_max_num_queries(2):
+        selectors.case_round_views(case, with_texts=True)
+    with django_assert_max_num_queries(3):
+        _form, groups = selectors.overview(people["admin"])
+    assert len(groups) == 4 + 1 + 4
