@@ -18,7 +18,7 @@ from boussole.web.accounts.models import Organisation, User
 from boussole.web.cases import services as cases_services
 from boussole.web.cases.models import AuditEvent, Case
 from boussole.web.decisions import services as wf
-from boussole.web.decisions.models import FileVersion
+from boussole.web.decisions.models import FileVersion, Notification
 from boussole.web.decisions.selectors import version_diff
 from boussole.web.followup import selectors, services
 from boussole.web.followup.models import CaseEvent, FollowupPlan, Review
@@ -220,3 +220,18 @@ def test_followup_page_and_forms(people: dict[str, User], client: Any) -> None:
                                     name="Ailleurs", slug="ailleurs"))
     client.force_login(other)
     assert client.get(url).status_code == 404
+
+
+def test_reminder_notifies_once_and_the_conclusion_clears_it(people: dict[str, User]) -> None:
+    case = in_service()
+    a1 = Review.objects.get(plan__case=case, stage="a1")
+    sent = services.reminders_send(a1.due)
+    assert [(i.review.pk, i.kind) for i in sent] == [(a1.pk, "review_open")]
+    notes = Notification.objects.filter(case=case, event="review_open")
+    assert {n.user for n in notes} == {people["rh"], people["porteur"]}
+    assert all(n.url == reverse("followup:case", args=[case.pk]) for n in notes)
+    assert services.reminders_send(a1.due) == []  # once a day
+    assert notes.count() == 2
+    services.review_conclude(case=case, user=people["rh"], review=a1, conclusion="RAS")
+    assert not Notification.objects.filter(case=case, event="review_open",
+                                           done_at__isnull=True).exists()
