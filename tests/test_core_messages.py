@@ -11,7 +11,7 @@ import polib
 import pytest
 from django.utils import translation
 
-from boussole.core import roles, workflow
+from boussole.core import followup, indicators, roles, workflow
 from boussole.core.grid import UNKNOWN, Fact, Question
 from boussole.core.grid.model import DOMAINS
 from boussole.core.rules import Level
@@ -55,6 +55,11 @@ def _core_strings() -> dict[str, set[str]]:
         "decisions": set(workflow.DECISIONS.values()),
         "answer values": _answer_values(),
         "web constants": {JUSTIFICATION_REQUIRED},
+        # Follow-up review labels: the default stages, and what ``stage_label`` gives for an
+        # added review (``x<n>``); « Revue à … mois » / « de prolongation n° … » carry a number.
+        "follow-up stages": set(followup.STAGE_LABELS.values()) | {followup.stage_label("x1")},
+        "review states": set(followup.STATES.values()),
+        "indicator stages": set(indicators.STAGE_LABELS.values()),
     }
 
 
@@ -97,6 +102,10 @@ def test_every_core_label_is_translated_in_english() -> None:
     (rule_labels.level_label("ELEVE"), "high"),
     (rule_labels.status_label("SATISFAIT"), "obligation met"),
     (rule_labels.confirmer_label("DPO"), "data protection officer (DPO)"),
+    (followup.STATES["late"], "Overdue"),
+    (followup.stage_label("m6"), "6-month review"),
+    (followup.stage_label("x2"), "Additional review"),
+    (indicators.STAGE_LABELS["T0"], "Going into service (T0)"),
 ])
 def test_core_labels_show_in_english(french: str, english: str) -> None:
     with translation.override("en"):

@@ -1,13 +1,13 @@
 """French strings the web layer translates at display time, written out for ``makemessages``.
 
 The pure-Python core gives French labels (levels, statuses, who confirms a point, « ce que
-cela signifie pour vous », referent domains, delegations, decisions, answer values) and the
-web layer passes them through ``gettext`` when it shows them (``_(label)``). ``makemessages``
-reads source text, not values, so it cannot find those strings in a call on a variable: this
-module lists each one literally, marked with ``gettext_noop``, so that the English catalogue
-holds them. ``tests/test_core_messages.py`` checks that every string of the core's constants
-is here, word for word (a change in the core fails the test until this module and the
-catalogue follow).
+cela signifie pour vous », referent domains, delegations, decisions, answer values, follow-up
+review stages and states, indicator stages) and the web layer passes them through ``gettext``
+when it shows them (``_(label)``). ``makemessages`` reads source text, not values, so it cannot
+find those strings in a call on a variable: this module lists each one literally, marked with
+``gettext_noop``, so that the English catalogue holds them. ``tests/test_core_messages.py``
+checks that every string of the core's constants is here, word for word (a change in the core
+fails the test until this module and the catalogue follow).
 
 Nothing imports this module at run time; it exists for the catalogue.
 """
@@ -102,4 +102,34 @@ ANSWER_VALUES = (
 #: ``JUSTIFICATION_REQUIRED``.
 WEB_CONSTANTS = (
     gettext_noop("Une valeur saisie à la place du calcul doit être justifiée."),
+)
+
+#: ``boussole.core.followup.STAGE_LABELS`` and the fallback of ``stage_label`` (labels of the
+#: follow-up reviews; « Revue à … mois » and « Revue de prolongation n° … » are built with a
+#: number and cannot be msgids).
+FOLLOWUP_STAGES = (
+    gettext_noop("Revue de mise en service (T0)"),
+    gettext_noop("Revue à 6 mois"),
+    gettext_noop("Revue à 1 an"),
+    gettext_noop("Revue à 3 ans"),
+    gettext_noop("Revue à 5 ans (clôture ou prolongation)"),
+    gettext_noop("Revue supplémentaire"),
+)
+
+#: ``boussole.core.followup.STATES`` (the state of a follow-up review).
+REVIEW_STATES = (
+    gettext_noop("Prévue"),
+    gettext_noop("À faire"),
+    gettext_noop("Faite"),
+    gettext_noop("En retard"),
+)
+
+#: ``boussole.core.indicators.STAGE_LABELS`` (the stage of an indicator's value, in the
+#: audit trail's sentences).
+INDICATOR_STAGES = (
+    gettext_noop("Mise en service (T0)"),
+    gettext_noop("6 mois"),
+    gettext_noop("1 an"),
+    gettext_noop("3 ans"),
+    gettext_noop("5 ans"),
 )
