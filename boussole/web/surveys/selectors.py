@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext
 
 from boussole.core import surveys
 from boussole.web.accounts.models import User
@@ -85,7 +86,7 @@ class RoundView:
 
     @property
     def stage_label(self) -> str:
-        return surveys.stage_label(self.survey_round.stage)
+        return gettext(surveys.stage_label(self.survey_round.stage))
 
 
 def case_round_views(case: Case, *, with_texts: bool) -> list[RoundView]:
@@ -128,7 +129,7 @@ class Group:
 
     @property
     def stage_label(self) -> str:
-        return surveys.stage_label(self.stage) if self.stage else ""
+        return gettext(surveys.stage_label(self.stage)) if self.stage else ""
 
 
 def overview(user: User) -> tuple[surveys.Questionnaire, list[Group]]:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -86,7 +87,7 @@ def case_surveys(request: HttpRequest, pk: int) -> HttpResponse:
         "may_manage": surveys.may_manage(user.role, user.domain),
         "may_overview": surveys.may_see_overview(user.role, user.domain),
         "in_service": case.state == "en_service",
-        "stages": [(code, surveys.stage_label(code)) for code in surveys.STAGES],
+        "stages": [(code, gettext(surveys.stage_label(code))) for code in surveys.STAGES],
         "scale": list(enumerate(surveys.questionnaire("conditions-travail").scale, start=1)),
         "min_group": surveys.MIN_GROUP,
         "link_base": request.build_absolute_uri("/enquete/"),
