@@ -90,8 +90,8 @@ def cmd_followup(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     reminders = sub.add_parser(
-        "reminders", help="rappels du jour : revues de suivi à faire ou en retard (à lancer "
-                          "chaque jour)")
+        "reminders", help="rappels du jour : revues de suivi, enquêtes et décisions à faire ou en "
+                          "retard (à lancer chaque jour)")
     reminders.add_argument("--date", type=_date, metavar="AAAA-MM-JJ",
                            help="jour considéré (par défaut : aujourd'hui)")
     reminders.add_argument("--dry-run", action="store_true",

@@ -50,6 +50,16 @@ MATERIAL_CHANGE = "changement_materiel"
 #: The reminder (notification event code) of a review in each state; none otherwise.
 REMINDER_OF_STATE: Mapping[str, str] = {"open": "review_open", "late": "review_late"}
 
+#: A survey round open for more than this many days is to be closed (reminder).
+SURVEY_OPEN_MAX_DAYS = 30
+
+#: The elected officials are reminded when a frozen version was sent to them more than this
+#: many days ago and some of them have not decided.
+DECISION_WAIT_DAYS = 14
+
+#: The case state in which the elected officials decide (:mod:`boussole.core.workflow`).
+DECISION_STATE = "decision"
+
 CONCLUSION_MAX = 2_000
 DESCRIPTION_MAX = 4_000
 
@@ -222,3 +232,42 @@ def may_conclude(*, role: str, domain: str, is_lead: bool, same_organisation: bo
 def may_record_event(*, role: str, same_organisation: bool) -> bool:
     """Anyone of the organisation but the vendor and the elected officials records events."""
     return same_organisation and role not in ("prestataire", "elu")
+
+
+# --- Reminders beyond the reviews: surveys and decisions ----------------------------------
+
+
+def same_stage(a: str, b: str) -> bool:
+    """Is ``a`` the same follow-up stage as ``b``? Surveys store ``"T0"``, the plan ``"t0"``."""
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def survey_to_open(*, state: str, stage: str, survey_stages: Sequence[str]) -> bool:
+    """A review open or late (``state``, from :func:`review_state`) whose stage has no survey
+    round yet: the survey is to be opened."""
+    return state in ("open", "late") and not any(same_stage(stage, s) for s in survey_stages)
+
+
+def survey_close_due(opened_on: dt.date) -> dt.date:
+    """The day after which an open survey round is to be closed."""
+    return opened_on + dt.timedelta(days=SURVEY_OPEN_MAX_DAYS)
+
+
+def survey_to_close(*, opened_on: dt.date, closed_on: dt.date | None, today: dt.date) -> bool:
+    """A round still open more than :data:`SURVEY_OPEN_MAX_DAYS` days after its opening."""
+    return closed_on is None and today > survey_close_due(opened_on)
+
+
+def decision_due_on(sent_on: dt.date) -> dt.date:
+    """The day after which the officials who have not decided are reminded."""
+    return sent_on + dt.timedelta(days=DECISION_WAIT_DAYS)
+
+
+def decision_waiting(*, state: str, sent_on: dt.date | None, today: dt.date,
+                     required: Sequence[str], decided: Sequence[str]) -> tuple[str, ...]:
+    """The required delegations whose official has not decided, when the case has waited in
+    the decision state more than :data:`DECISION_WAIT_DAYS` days since its frozen version was
+    sent (empty otherwise)."""
+    if state != DECISION_STATE or sent_on is None or today <= decision_due_on(sent_on):
+        return ()
+    return tuple(d for d in required if d not in decided)

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
+from boussole.core.surveys import may_manage as may_manage_surveys
 from boussole.core.workflow import DECISIONS, GROUP_VERDICTS, STATES
 
 
@@ -144,6 +145,17 @@ def _in_charge_and_lead(facts: CaseFacts, context: EventContext) -> set[int]:
     return set(context.targets) | _lead(facts)
 
 
+def _survey_managers(facts: CaseFacts, context: EventContext) -> set[int]:
+    """The HR / working-conditions referents, who may open and close the survey rounds."""
+    return {p.id for p in facts.people
+            if p.domain == "rh_qvt" and may_manage_surveys(p.role, p.domain)}
+
+
+def _waiting_officials(facts: CaseFacts, context: EventContext) -> set[int]:
+    """The required officials among the targets: those who have not decided yet."""
+    return _officials(facts, context) & set(context.targets)
+
+
 INSTRUCTION = frozenset({"brouillon", "en_instruction"})
 OPINIONS = frozenset({"en_instruction", "avis_groupe"})
 NOT_CLOSED = frozenset(STATES) - {"refuse", "abandonne", "retire"}
@@ -200,6 +212,18 @@ EVENTS: Mapping[str, Event] = {e.code: e for e in (
     Event("review_late", "Revue de suivi en retard",
           "Une revue de suivi du dossier devait être faite avant le {due}.",
           _in_charge_and_lead, frozenset({"en_service"}), cleared_by={"review_done": "all"}),
+    Event("survey_to_open", "Enquête à ouvrir",
+          "Une revue de suivi est à faire avant le {due} : l'enquête sur les conditions de "
+          "travail de cette étape est à ouvrir.", _targets, frozenset({"en_service"}),
+          cleared_by={"review_done": "all"}),
+    Event("survey_to_close", "Enquête à clore",
+          "Une enquête sur les conditions de travail est ouverte depuis plus de 30 jours : "
+          "elle est à clore (échéance du {due}).", _survey_managers, NOT_CLOSED,
+          actionable=False),
+    Event("decision_waiting", "Décision en attente",
+          "Le dossier vous a été transmis pour décision il y a plus de 14 jours : votre "
+          "décision est attendue (échéance du {due}).", _waiting_officials,
+          frozenset({"decision"}), cleared_by={"decision_recorded": "actor"}),
     Event("stage_changed", "Changement d'étape",
           "Le dossier passe à l'étape « {state} ».", _stage, frozenset(STATES),
           actionable=False),

@@ -28,10 +28,14 @@ def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=300, check=False, env=env)
 
 
-def in_service_id(env: dict[str, str]) -> int:
+def case_id_in(state: str, env: dict[str, str]) -> int:
     listing = run("case", "list", "--format", "json", env=env)
     assert listing.returncode == 0, listing.stderr
-    return int(next(r["id"] for r in json.loads(listing.stdout) if r["state"] == "en_service"))
+    return int(next(r["id"] for r in json.loads(listing.stdout) if r["state"] == state))
+
+
+def in_service_id(env: dict[str, str]) -> int:
+    return case_id_in("en_service", env)
 
 
 def followup(case_id: int, env: dict[str, str]) -> dict[str, Any]:
@@ -75,22 +79,30 @@ def test_reminders_dry_run_lists_due_items_then_a_real_run_sends_once(
     # Before the review opens: nothing due.
     rows, _ = reminders(due - dt.timedelta(days=31), env, "--dry-run")
     assert rows == []
-    # A year ahead: the 1-year review is late, and only it.
+    # A year ahead: the 1-year review is late, and its survey was never opened (the demo's
+    # only round is T0's); the case waiting for its decision has waited more than 14 days.
     year_ahead = due + dt.timedelta(days=365)
+    waiting_id = case_id_in("decision", env)
+    sent_on = dt.date.today()  # the demo froze the version sent to the officials today
     rows, stderr = reminders(year_ahead, env, "--dry-run")
     assert [(r["case_id"], r["kind"], r["due"]) for r in rows] == [
-        (case_id, "review_late", a1["due"])]
+        (case_id, "review_late", a1["due"]), (case_id, "survey_to_open", a1["due"]),
+        (waiting_id, "decision_waiting", (sent_on + dt.timedelta(days=14)).isoformat())]
     assert set(rows[0]["recipients"]) == {"rh", "porteur"}
+    assert rows[1]["recipients"] == ["rh"]
+    assert set(rows[2]["recipients"]) == {"elu-numerique", "elu-rh", "elu-thematique"}
     assert "simulation" in stderr and "Subject:" not in stderr  # no e-mail
     again, _ = reminders(year_ahead, env, "--dry-run")
     assert again == rows  # the dry run stored nothing
 
-    # On its due date, the review is open: the real run sends it (e-mails on stderr with the
-    # console backend), the second run the same day sends nothing new.
+    # On its due date, the review is open (the decision has waited only 14 days): the real
+    # run sends it (e-mails on stderr with the console backend), the second run the same day
+    # sends nothing new.
     sent, stderr = reminders(due, env)
     assert [(r["case_id"], r["kind"], r["due"]) for r in sent] == [
-        (case_id, "review_open", a1["due"])]
+        (case_id, "review_open", a1["due"]), (case_id, "survey_to_open", a1["due"])]
     assert "Subject:" in stderr and "revue de suivi" in stderr.lower()
+    assert "enquête sur les conditions de travail" in stderr
     second, stderr = reminders(due, env)
     assert second == [] and "Subject:" not in stderr
     dry, _ = reminders(due, env, "--dry-run")

@@ -154,3 +154,52 @@ def test_event_problems(kind: str, occurred: dt.date | None, description: str,
     problems = rules.event_problems(kind=kind, occurred_on=occurred, today=D(2026, 6, 1),
                                     description=description)
     assert [p.field for p in problems] == fields
+
+
+# --- Reminders of the surveys and the decisions -------------------------------------------
+
+
+def test_same_stage_ignores_letter_case() -> None:
+    assert rules.same_stage("T0", "t0") and rules.same_stage("a1", " A1 ")
+    assert not rules.same_stage("m6", "A1")
+
+
+@pytest.mark.parametrize(("state", "stages", "expected"), [
+    ("open", [], True),
+    ("late", ["T0", "M6"], True),
+    ("open", ["A1"], False),  # the survey of the stage exists (upper case in the surveys)
+    ("planned", [], False),
+    ("done", [], False),
+])
+def test_survey_to_open(state: str, stages: list[str], expected: bool) -> None:
+    assert rules.survey_to_open(state=state, stage="a1", survey_stages=stages) is expected
+
+
+def test_survey_to_close_after_thirty_days() -> None:
+    opened = dt.date(2027, 1, 1)
+    limit = opened + dt.timedelta(days=rules.SURVEY_OPEN_MAX_DAYS)
+    assert rules.SURVEY_OPEN_MAX_DAYS == 30 and rules.survey_close_due(opened) == limit
+    assert not rules.survey_to_close(opened_on=opened, closed_on=None, today=limit)
+    assert rules.survey_to_close(opened_on=opened, closed_on=None,
+                                 today=limit + dt.timedelta(days=1))
+    assert not rules.survey_to_close(opened_on=opened, closed_on=limit,
+                                     today=limit + dt.timedelta(days=10))
+
+
+def test_decision_waiting_after_fourteen_days_for_those_who_have_not_decided() -> None:
+    sent = dt.date(2027, 3, 1)
+    late = sent + dt.timedelta(days=rules.DECISION_WAIT_DAYS + 1)
+    required = ("numerique", "rh", "thematique")
+    assert rules.DECISION_WAIT_DAYS == 14
+    assert rules.decision_waiting(state="decision", sent_on=sent, today=late,
+                                  required=required, decided=("rh",)) == (
+        "numerique", "thematique")
+    assert rules.decision_waiting(state="decision", sent_on=sent,
+                                  today=rules.decision_due_on(sent), required=required,
+                                  decided=()) == ()
+    assert rules.decision_waiting(state="decision", sent_on=sent, today=late,
+                                  required=required, decided=required) == ()
+    assert rules.decision_waiting(state="avis_groupe", sent_on=sent, today=late,
+                                  required=required, decided=()) == ()
+    assert rules.decision_waiting(state="decision", sent_on=None, today=late,
+                                  required=required, decided=()) == ()

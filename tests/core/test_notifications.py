@@ -65,6 +65,14 @@ TABLE = [
     ("review_open", EventContext(actor=None, targets=(HR,), due="01/03/2027"), {HR, LEAD}),
     ("review_late", EventContext(actor=None, targets=(HR,)), {HR, LEAD}),
     ("review_late", EventContext(actor=None), {LEAD}),  # nobody in charge
+    # The surveys (issue 13): the stage's survey to open, by the review's person in charge;
+    # a round open too long, by the HR referents who manage the surveys (not the pilots).
+    ("survey_to_open", EventContext(actor=None, targets=(HR,), due="01/03/2027"), {HR}),
+    ("survey_to_open", EventContext(actor=None), set()),
+    ("survey_to_close", EventContext(actor=None, due="01/03/2027"), {HR}),
+    # A decision waiting: only the required officials among those who have not decided.
+    ("decision_waiting", EventContext(actor=None, targets=(ELU_RH, ELU_THEM, LEAD)), {ELU_RH}),
+    ("decision_waiting", EventContext(actor=None), set()),
     ("stage_changed", EventContext(actor=PILOT, state="ajourne"), {LEAD}),
     ("stage_changed", EventContext(actor=LEAD, state="abandonne"), set()),
 ]
@@ -114,7 +122,10 @@ def test_messages_name_the_criterion_and_the_french_labels() -> None:
 
 def test_what_is_cleared_by_what_is_done() -> None:
     assert n.cleared("opinion_given") == {"assignment": "all", "opinion_reserved": "all"}
-    assert n.cleared("decision_recorded") == {"decision_due": "actor"}
+    assert n.cleared("decision_recorded") == {"decision_due": "actor",
+                                              "decision_waiting": "actor"}
+    assert n.cleared("review_done") == {"review_open": "all", "review_late": "all",
+                                        "survey_to_open": "all"}
     assert n.cleared("group_opinion_recorded") == {"group_opinion_due": "all"}
     assert n.cleared("union_information_recorded") == {"union_information_due": "all"}
     assert n.cleared("comment_resolved") == {"mention": "all", "comment_on_answer": "all",

@@ -21,7 +21,8 @@ from boussole.web.decisions import services as wf
 from boussole.web.decisions.models import FileVersion, Notification
 from boussole.web.decisions.selectors import version_diff
 from boussole.web.followup import selectors, services
-from boussole.web.followup.models import CaseEvent, FollowupPlan, Review
+from boussole.web.followup.models import CaseEvent, FollowupPlan, ReminderSent, Review
+from boussole.web.surveys.models import SurveyRound
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,8 @@ def test_late_detected_by_date(people: dict[str, User]) -> None:
     assert state_on(a1.due) == "open"
     assert state_on(a1.due + dt.timedelta(days=1)) == "late"
     items = services.reminders_due(a1.due + dt.timedelta(days=1))
-    assert [(i.review.stage, i.kind) for i in items] == [("a1", "review_late")]
+    assert [(i.stage, i.kind) for i in items if i.kind.startswith("review_")] == [
+        ("a1", "review_late")]
     # The two first reviews were done in the demo: never late.
     assert {r.stage: r.state_code for r in selectors.plan_reviews(  # type: ignore[attr-defined]
         plan, dt.date(2040, 1, 1))}["m6"] == "done"
@@ -142,7 +144,8 @@ def test_conclusion_by_the_person_in_charge_and_the_last_review(people: dict[str
                              conclusion="Fin", outcome="clore")
     plan = FollowupPlan.objects.get(case=case)
     assert plan.closed_on == timezone.localdate()
-    assert services.reminders_due(dt.date(2040, 1, 1)) == []  # a closed plan reminds nothing
+    # A closed plan reminds nothing (the other demo case waits for its decision).
+    assert [i for i in services.reminders_due(dt.date(2040, 1, 1)) if i.case == case] == []
 
 
 def test_material_change_reopens_instruction_frozen_version_unchanged(
@@ -226,7 +229,8 @@ def test_reminder_notifies_once_and_the_conclusion_clears_it(people: dict[str, U
     case = in_service()
     a1 = Review.objects.get(plan__case=case, stage="a1")
     sent = services.reminders_send(a1.due)
-    assert [(i.review.pk, i.kind) for i in sent] == [(a1.pk, "review_open")]
+    assert [(i.review.pk, i.kind) for i in sent if i.review] == [
+        (a1.pk, "review_open"), (a1.pk, "survey_to_open")]
     notes = Notification.objects.filter(case=case, event="review_open")
     assert {n.user for n in notes} == {people["rh"], people["porteur"]}
     assert all(n.url == reverse("followup:case", args=[case.pk]) for n in notes)
@@ -235,3 +239,70 @@ def test_reminder_notifies_once_and_the_conclusion_clears_it(people: dict[str, U
     services.review_conclude(case=case, user=people["rh"], review=a1, conclusion="RAS")
     assert not Notification.objects.filter(case=case, event="review_open",
                                            done_at__isnull=True).exists()
+
+
+def test_reminders_of_surveys_and_decisions(people: dict[str, User]) -> None:
+    """On a given day: the survey of an open review's stage not opened yet, a round open for
+    more than 30 days, a decision waiting for officials more than 14 days after the frozen
+    version was sent. The dry run lists them and sends nothing; the real run sends once."""
+    case = in_service()  # the demo's closed T0 round; no round at the 1-year stage
+    a1 = Review.objects.get(plan__case=case, stage="a1")
+    day = a1.due  # a1 is open that day
+    old = SurveyRound.objects.create(case=case, stage="M6", direction="Accueil",
+                                     questionnaire_id="conditions-travail",
+                                     questionnaire_version=1,
+                                     opened_on=day - dt.timedelta(days=31))
+    SurveyRound.objects.create(case=case, stage="M6", direction="Courrier",  # 30 days: not yet
+                               questionnaire_id="conditions-travail", questionnaire_version=1,
+                               opened_on=day - dt.timedelta(days=30))
+    waiting = Case.objects.get(state="decision", organisation__slug=demo.DEMO_SLUG)
+    version = FileVersion.objects.get(case=waiting)
+    FileVersion.objects.filter(pk=version.pk).update(
+        frozen_at=timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=15),
+                                                          dt.time(12))))
+    wf.decision_record(case=waiting, user=people["elu-numerique"], decision="valide",
+                       decided_on=timezone.localdate(), reference="Délibération test",
+                       confirmed=True)
+    required = waiting.organisation.decision_delegations
+    officials = sorted(u.username for u in User.objects.filter(
+        organisation=waiting.organisation, role="elu", is_active=True,
+        delegation__in=[d for d in required if d != "numerique"]))
+    assert officials and "elu-numerique" not in officials
+    hr = sorted(u.username for u in User.objects.filter(
+        organisation=case.organisation, role="referent", domain="rh_qvt", is_active=True))
+    expected: list[dict[str, Any]] = [
+        {"case_id": case.pk, "kind": "survey_to_open", "due": a1.due.isoformat(),
+         "recipients": [a1.person.username]},  # type: ignore[union-attr]
+        {"case_id": case.pk, "kind": "survey_to_close",
+         "due": (old.opened_on + dt.timedelta(days=30)).isoformat(), "recipients": hr},
+        {"case_id": waiting.pk, "kind": "decision_waiting",
+         "due": (day - dt.timedelta(days=1)).isoformat(), "recipients": officials},
+    ]
+    new_kinds = {"survey_to_open", "survey_to_close", "decision_waiting"}
+
+    def listed(items: list[services.Reminder]) -> list[dict[str, Any]]:
+        rows = [item.as_dict() for item in items if item.kind in new_kinds]
+        return [{"case_id": r["case_id"], "kind": r["kind"], "due": r["due"],
+                 "recipients": sorted(r["recipients"])} for r in rows]
+
+    notes = Notification.objects.filter(event__in=new_kinds)
+    assert listed(services.reminders_due(day)) == expected
+    assert not notes.exists() and not ReminderSent.objects.exists()  # the dry run sends nothing
+    # The day before the decision is late, and before the round is 31 days old: neither.
+    assert [r["kind"] for r in listed(services.reminders_due(day - dt.timedelta(days=1)))] == [
+        "survey_to_open"]
+
+    assert listed(services.reminders_send(day)) == expected
+    by_event = {code: sorted(n.user.username for n in notes.filter(event=code))
+                for code in new_kinds}
+    assert by_event == {row["kind"]: row["recipients"] for row in expected}
+    assert ReminderSent.objects.filter(kind__in=new_kinds, sent_on=day).count() == 3
+    assert services.reminders_send(day) == []  # twice the same day: nothing new
+    assert notes.count() == sum(len(row["recipients"]) for row in expected)
+
+    # The survey of the stage opened (stored in upper case): no longer to open.
+    SurveyRound.objects.create(case=case, stage="A1", direction="Accueil",
+                               questionnaire_id="conditions-travail", questionnaire_version=1,
+                               opened_on=day)
+    later = day + dt.timedelta(days=1)
+    assert "survey_to_open" not in {r["kind"] for r in listed(services.reminders_due(later))}

@@ -83,16 +83,24 @@ class CaseEvent(models.Model):
 
 
 class ReminderSent(models.Model):
-    """A reminder the daily command sent: one per review, kind and day."""
+    """A reminder the daily command sent: one per item, kind and day. The item is a review
+    (``review_open``, ``review_late``, ``survey_to_open``), or — without a review — a survey
+    round or a case waiting for its decision, named by ``topic`` (``enquete:<id>``,
+    ``decision:<case id>``)."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reminders")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reminders",
+                               null=True, blank=True)
+    topic = models.CharField(max_length=40, blank=True, default="")
     kind = models.CharField(max_length=20)
     sent_on = models.DateField()
     recipients = models.JSONField(default=list)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "kind", "sent_on"],
-                                               name="reminder_once_a_day")]
+                                               name="reminder_once_a_day"),
+                       models.UniqueConstraint(fields=["topic", "kind", "sent_on"],
+                                               condition=models.Q(review__isnull=True),
+                                               name="reminder_topic_once_a_day")]
 
     def __str__(self) -> str:
-        return f"{self.review_id} {self.kind} {self.sent_on}"
+        return f"{self.review_id or self.topic} {self.kind} {self.sent_on}"

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -25,6 +26,7 @@ from boussole.web.cases.audit import audit_record
 from boussole.web.cases.locking import case_write
 from boussole.web.cases.models import Assignment, Case
 from boussole.web.cases.notifications import case_facts, notifications_done, notify_event
+from boussole.web.decisions.models import Decision, FileVersion
 from boussole.web.decisions.services import transition_apply
 from boussole.web.followup.models import CaseEvent, FollowupPlan, ReminderSent, Review
 
@@ -226,17 +228,24 @@ def event_record(*, case: Case, user: User, kind: str, occurred_on: dt.date | No
 
 @dataclass(frozen=True)
 class Reminder:
-    """One thing due or late on a given day."""
+    """One thing due or late on a given day: a review (``review_open``, ``review_late``), the
+    survey of a review's stage to open (``survey_to_open``), a survey round to close
+    (``survey_to_close``) or a decision the elected officials have not taken
+    (``decision_waiting``)."""
 
-    review: Review
-    kind: str  # review_open | review_late
+    case: Case
+    kind: str
+    due: dt.date
+    stage: str
+    label: str  # French
     recipients: tuple[User, ...]
+    topic: str  # what the reminder is about (a review, a round, a case's decision)
+    review: Review | None = None
+    targets: tuple[int, ...] = ()  # the people the core's rule picks among (see the event)
 
     def as_dict(self) -> dict[str, Any]:
-        case = self.review.plan.case
-        return {"case_id": case.pk, "reference": case.reference, "kind": self.kind,
-                "stage": self.review.stage, "label": self.review.label,
-                "due": self.review.due.isoformat(),
+        return {"case_id": self.case.pk, "reference": self.case.reference, "kind": self.kind,
+                "stage": self.stage, "label": self.label, "due": self.due.isoformat(),
                 "recipients": [u.username for u in self.recipients]}
 
 
@@ -244,31 +253,116 @@ def _topic(review: Review) -> str:
     return f"revue:{review.pk}"
 
 
+class _Cases:
+    """The facts and active people of each case, read once per run."""
+
+    def __init__(self) -> None:
+        self.facts: dict[int, events.CaseFacts] = {}
+        self.people: dict[int, dict[int, User]] = {}
+
+    def reminder(self, case: Case, kind: str, *, due: dt.date, stage: str, label: str,
+                 topic: str, review: Review | None = None, targets: tuple[int, ...] = ()
+                 ) -> Reminder:
+        if case.pk not in self.facts:
+            self.facts[case.pk] = case_facts(case)
+            self.people[case.pk] = {u.pk: u for u in User.objects.filter(
+                organisation_id=case.organisation_id, is_active=True)}
+        context = events.EventContext(targets=targets, state=case.state,
+                                      due=f"{due:%d/%m/%Y}")
+        ids = events.recipients(kind, self.facts[case.pk], context)
+        return Reminder(case, kind, due, stage, label,
+                        tuple(self.people[case.pk][i] for i in ids), topic, review, targets)
+
+
+def _survey_rounds() -> Any:
+    """The ``surveys.SurveyRound`` model, or ``None`` when the surveys app is not installed."""
+    if not django_apps.is_installed("boussole.web.surveys"):
+        return None
+    return django_apps.get_model("surveys", "SurveyRound")
+
+
 def reminders_due(today: dt.date) -> list[Reminder]:
-    """The reviews open or late on ``today`` (cases in service, plans not closed) whose
-    reminder has not been sent that day, with their recipients (core rule)."""
-    sent = set(ReminderSent.objects.filter(sent_on=today).values_list("review_id", "kind"))
+    """What is due or late on ``today`` and whose reminder has not been sent that day, with
+    its recipients (core rules): the reviews open or late, the surveys of their stage not
+    opened yet, the survey rounds open too long, the decisions waiting for officials."""
+    sent_reviews = set(ReminderSent.objects.filter(sent_on=today, review__isnull=False)
+                       .values_list("review_id", "kind"))
+    sent_topics = set(ReminderSent.objects.filter(sent_on=today, review__isnull=True)
+                      .values_list("topic", "kind"))
+    cases = _Cases()
+    items: list[Reminder] = []
+    rounds_model = _survey_rounds()
     reviews = (Review.objects.filter(plan__closed_on__isnull=True, done_on__isnull=True,
                                      plan__case__state__in=events.EVENTS["review_open"]
                                      .open_states)
                .select_related("plan__case__organisation", "person").order_by("due", "id"))
-    people: dict[int, dict[int, User]] = {}
-    facts_of: dict[int, events.CaseFacts] = {}
-    items: list[Reminder] = []
+    survey_stages: dict[int, list[str]] = {}
+    if rounds_model is not None:
+        for case_id, stage in rounds_model.objects.filter(
+                case__state__in=events.EVENTS["survey_to_open"].open_states).values_list(
+                "case_id", "stage"):
+            survey_stages.setdefault(case_id, []).append(stage)
     for review in reviews:
-        kind = rules.REMINDER_OF_STATE.get(review.state(today))
-        if kind is None or (review.pk, kind) in sent:
+        case, state = review.plan.case, review.state(today)
+        targets = (review.person_id,) if review.person_id else ()
+        kind = rules.REMINDER_OF_STATE.get(state)
+        if kind is not None and (review.pk, kind) not in sent_reviews:
+            items.append(cases.reminder(case, kind, due=review.due, stage=review.stage,
+                                        label=review.label, topic=_topic(review),
+                                        review=review, targets=targets))
+        if (rounds_model is not None
+                and rules.survey_to_open(state=state, stage=review.stage,
+                                         survey_stages=survey_stages.get(case.pk, []))
+                and (review.pk, "survey_to_open") not in sent_reviews):
+            items.append(cases.reminder(case, "survey_to_open", due=review.due,
+                                        stage=review.stage,
+                                        label=f"Enquête à ouvrir — {review.label}",
+                                        topic=_topic(review), review=review, targets=targets))
+    if rounds_model is not None:
+        for survey_round in (rounds_model.objects.filter(
+                closed_on__isnull=True,
+                case__state__in=events.EVENTS["survey_to_close"].open_states)
+                .select_related("case__organisation").order_by("opened_on", "id")):
+            topic = f"enquete:{survey_round.pk}"
+            if (not rules.survey_to_close(opened_on=survey_round.opened_on,
+                                          closed_on=survey_round.closed_on, today=today)
+                    or (topic, "survey_to_close") in sent_topics):
+                continue
+            items.append(cases.reminder(
+                survey_round.case, "survey_to_close",
+                due=rules.survey_close_due(survey_round.opened_on),
+                stage=survey_round.stage.casefold(),
+                label=f"Enquête à clore — {survey_round.direction}", topic=topic))
+    for case in (Case.objects.filter(state=rules.DECISION_STATE)
+                 .select_related("organisation").order_by("id")):
+        topic = f"decision:{case.pk}"
+        version = FileVersion.objects.filter(case=case).order_by("-number").first()
+        if version is None or (topic, "decision_waiting") in sent_topics:
             continue
-        case = review.plan.case
-        if case.pk not in facts_of:
-            facts_of[case.pk] = case_facts(case)
-            people[case.pk] = {u.pk: u for u in User.objects.filter(
-                organisation_id=case.organisation_id, is_active=True)}
-        context = events.EventContext(targets=(review.person_id,) if review.person_id else (),
-                                      state=case.state, due=f"{review.due:%d/%m/%Y}")
-        ids = events.recipients(kind, facts_of[case.pk], context)
-        items.append(Reminder(review, kind, tuple(people[case.pk][i] for i in ids)))
+        sent_on = timezone.localdate(version.frozen_at)
+        required = tuple(case.organisation.decision_delegations)
+        decided = tuple(Decision.objects.filter(version=version)
+                        .values_list("delegation", flat=True))
+        waiting = rules.decision_waiting(state=case.state, sent_on=sent_on, today=today,
+                                         required=required, decided=decided)
+        if not waiting:
+            continue
+        officials = tuple(User.objects.filter(
+            organisation_id=case.organisation_id, is_active=True, role="elu",
+            delegation__in=waiting).order_by("id").values_list("pk", flat=True))
+        items.append(cases.reminder(case, "decision_waiting",
+                                    due=rules.decision_due_on(sent_on),
+                                    stage=f"v{version.number}", label="Décision des élus",
+                                    topic=topic, targets=officials))
     return items
+
+
+def _reminder_url(item: Reminder) -> str:
+    if item.kind == "survey_to_close" or item.kind == "survey_to_open":
+        return reverse("surveys:case", args=[item.case.pk])
+    if item.kind == "decision_waiting":
+        return reverse("decisions:path", args=[item.case.pk])
+    return reverse("followup:case", args=[item.case.pk])
 
 
 def reminders_send(today: dt.date) -> list[Reminder]:
@@ -277,12 +371,13 @@ def reminders_send(today: dt.date) -> list[Reminder]:
     items = reminders_due(today)
     for item in items:
         with transaction.atomic():
-            review, case = item.review, item.review.plan.case
-            notify_event(case, item.kind, actor=None, targets=[review.person_id]
-                         if review.person_id else [], topic=_topic(review),
-                         due=f"{review.due:%d/%m/%Y}",
-                         url=reverse("followup:case", args=[case.pk]))
-            ReminderSent.objects.create(review=review, kind=item.kind, sent_on=today,
+            # The decision's notification has the topic ``decision_recorded`` clears.
+            notify_event(item.case, item.kind, actor=None, targets=item.targets,
+                         topic="" if item.kind == "decision_waiting" else item.topic,
+                         due=f"{item.due:%d/%m/%Y}", url=_reminder_url(item))
+            ReminderSent.objects.create(review=item.review,
+                                        topic="" if item.review else item.topic,
+                                        kind=item.kind, sent_on=today,
                                         recipients=[u.username for u in item.recipients])
     return items
 
