@@ -121,6 +121,11 @@ INSTALLED_APPS = [
     "boussole.web.followup",
     "boussole.web.surveys",
     "boussole.web.indicators",
+    "boussole.web.transparency",
+    "boussole.web.register",
+    "boussole.web.procurement",
+    "boussole.web.administration",
+    "boussole.web.api",
 ]
 
 MIDDLEWARE = [

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from boussole import __version__
-from boussole.cli import backup, cases, followup, footprint, grid, rules, web
+from boussole.cli import backup, cases, followup, footprint, grid, register, rules, users, web
 
 #: French for argparse's error messages, matched on the formatted English text (argparse has
 #: no translation of its own; this class is local to the CLI, argparse itself is untouched).
@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="afficher la version et quitter")
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE",
                                 parser_class=_FrenchArgumentParser)
-    for module in (grid, rules, footprint, web, cases, backup, followup):
+    for module in (grid, rules, footprint, web, cases, backup, followup, register, users):
         module.register(sub)
     return parser
 

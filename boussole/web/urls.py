@@ -18,5 +18,10 @@ urlpatterns = [
     path("mes-questions/", cases_views.my_questions, name="my_questions"),
     path("", include("boussole.web.decisions.urls")),
     path("", include("boussole.web.surveys.urls")),
+    path("", include("boussole.web.transparency.urls")),
+    path("", include("boussole.web.register.urls")),
+    path("", include("boussole.web.procurement.urls")),
+    path("", include("boussole.web.administration.urls")),
+    path("api/v1/", include("boussole.web.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -26,6 +26,11 @@ class Organisation(models.Model):
         help_text=_("Codes séparés par des virgules (numerique, rh, thematique). Tous doivent "
                     "valider ; un refus refuse."),
     )
+    publishers = models.CharField(
+        _("qui peut publier les notices"), max_length=200, default="referent:juridique",
+        help_text=_("Codes séparés par des virgules : un rôle (admin) ou un rôle et un domaine "
+                    "(referent:juridique, la ou le DPO). Par défaut : la ou le DPO."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
