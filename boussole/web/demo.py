@@ -413,8 +413,28 @@ def _create_demo() -> str:
             followup_demo(case, people)
     _demo_surveys(organisation)
     _demo_indicators(people)
+    _demo_extensions(organisation, people)
     return (f"Données de démonstration créées : {organisation.name}, {len(people)} comptes "
             f"(mot de passe « {DEMO_PASSWORD} »), {len(CASES)} cas d'usage.")
+
+
+#: Apps that add to the demo: each module has ``create(organisation, people)``, called in this
+#: order once the cases exist (a missing module is skipped; an error inside one is not hidden).
+DEMO_EXTENSIONS = (
+    "boussole.web.transparency.demo",
+    "boussole.web.procurement.demo",
+    "boussole.web.administration.demo",
+    "boussole.web.api.demo",
+)
+
+
+def _demo_extensions(organisation: Organisation, people: dict[str, User]) -> None:
+    import importlib
+    import importlib.util
+
+    for module in DEMO_EXTENSIONS:
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module).create(organisation, people)
 
 
 #: The demo's anonymous answers to the working-conditions survey (question id -> 1..5 or text).

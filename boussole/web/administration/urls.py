@@ -1,2 +1,4 @@
+from django.urls import URLPattern, URLResolver
+
 app_name = "administration"
-urlpatterns: list = []
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,2 +1,4 @@
+from django.urls import URLPattern, URLResolver
+
 app_name = "procurement"
-urlpatterns: list = []
+urlpatterns: list[URLPattern | URLResolver] = []
