@@ -95,6 +95,9 @@ class Answer(models.Model):
     revision = models.PositiveIntegerField(default=1)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
+    #: Not empty while the answer is provisional: where it comes from (an awarded bid), until
+    #: a referent confirms it (boussole.web.procurement.services.provisional_confirm).
+    provisional_source = models.CharField(_("source à confirmer"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
