@@ -23,5 +23,7 @@ urlpatterns = [
     path("", include("boussole.web.procurement.urls")),
     path("", include("boussole.web.administration.urls")),
     path("api/v1/", include("boussole.web.api.urls")),
+    path("compte/jetons/", include("boussole.web.api.account_urls")),
+    path("", include("boussole.web.portfolio.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

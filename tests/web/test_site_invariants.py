@@ -31,7 +31,7 @@ def demo_data() -> None:
 def test_every_page_has_one_h1(client: Any, demo_data: None, login: str) -> None:
     user = User.objects.get(username=login)
     client.force_login(user)
-    urls = ["/", "/mes-questions/", "/taches/"]
+    urls = ["/", "/mes-questions/", "/taches/", "/tableau-de-bord/"]
     for case in Case.objects.filter(organisation=user.organisation):
         urls += [f"/cas/{case.pk}/{page}" for page in CASE_PAGES]
     checked = 0
