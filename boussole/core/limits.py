@@ -71,3 +71,13 @@ def texts_problems(**texts: str) -> list[str]:
     """The messages of every text that is too long (keyword = kind of field)."""
     return [problem for kind, value in texts.items()
             if (problem := text_problem(kind, value or "")) is not None]
+
+
+#: Largest returned tender annex (ODS, XLSX or ODT file) accepted, in bytes; an annex of the
+#: bundled grid filled with long answers weighs well under 1 MB.
+MAX_ANNEX_BYTES = 5 * 1024 * 1024
+#: Largest total uncompressed size of the annex's archive members (a zip bomb is refused
+#: before any of it is read).
+MAX_ANNEX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+#: Longest name of an attached document, in characters, in an annex or a vendor's dossier.
+MAX_DOCUMENT_NAME = 255
