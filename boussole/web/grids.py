@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 
@@ -21,3 +22,15 @@ def current_grid(grid_id: str = DEFAULT_GRID_ID) -> Grid:
 
 def grid_for(grid_id: str, version: int) -> Grid:
     return registry().get(grid_id, version)
+
+
+def grid_for_new_case(organisation: Any) -> Grid:
+    """The grid a new case of ``organisation`` is pinned to: its default grid (administration
+    settings) while that version still exists, else the latest version."""
+    key = str(getattr(organisation, "default_grid", "") or "")
+    if key:
+        try:
+            return registry().get_key(key)
+        except (LookupError, ValueError):
+            pass
+    return current_grid()

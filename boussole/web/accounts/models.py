@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,24 @@ class Organisation(models.Model):
         help_text=_("Codes séparés par des virgules : un rôle (admin) ou un rôle et un domaine "
                     "(referent:juridique, la ou le DPO). Par défaut : la ou le DPO."),
     )
+    followup_schedule = models.CharField(
+        _("calendrier de suivi"), max_length=200, blank=True,
+        help_text=_("Mois après la mise en service, séparés par des virgules (par exemple "
+                    "0,6,12,36,60). Vide : le calendrier par défaut de l'instance."),
+    )
+    evidence_max_mb = models.PositiveIntegerField(
+        _("taille maximale d'une pièce justificative (Mo)"), null=True, blank=True,
+        help_text=_("Vide : la limite de l'instance, qui reste un maximum."),
+    )
+    grid_versions = models.CharField(
+        _("versions de grille proposées"), max_length=500, blank=True,
+        help_text=_("Clés de grilles séparées par des virgules (boussole-nantes@2). Vide : "
+                    "toutes."),
+    )
+    default_grid = models.CharField(
+        _("grille des nouveaux cas"), max_length=120, blank=True,
+        help_text=_("Clé de grille (boussole-nantes@2). Vide : la dernière version."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -45,6 +64,24 @@ class Organisation(models.Model):
         """The delegations whose decision the organisation's rule requires, in order."""
         codes = [c.strip() for c in self.required_delegations.split(",") if c.strip()]
         return tuple(c for c in roles.DELEGATIONS if c in codes) or tuple(roles.DELEGATIONS)
+
+    @property
+    def evidence_limit_mb(self) -> int:
+        """The evidence size limit of the organisation, never above the instance's
+        (setting BOUSSOLE_EVIDENCE_MAX_MB)."""
+        instance = int(settings.BOUSSOLE_EVIDENCE_MAX_MB)
+        return min(self.evidence_max_mb or instance, instance)
+
+    @property
+    def schedule_text(self) -> str:
+        """The follow-up schedule of the organisation, else the instance's default (setting
+        BOUSSOLE_FOLLOWUP_SCHEDULE)."""
+        return self.followup_schedule or str(settings.BOUSSOLE_FOLLOWUP_SCHEDULE)
+
+    @property
+    def grid_keys(self) -> tuple[str, ...]:
+        """The grid versions the organisation offers (empty: all of them)."""
+        return tuple(k.strip() for k in self.grid_versions.split(",") if k.strip())
 
 
 class Role(models.TextChoices):

@@ -39,7 +39,7 @@ from boussole.web.cases.notifications import (
     notifications_done,
     notify_event,
 )
-from boussole.web.grids import current_grid, grid_for
+from boussole.web.grids import current_grid, grid_for, grid_for_new_case
 
 
 class AnswerConflict(Conflict):
@@ -68,7 +68,7 @@ def case_create(*, organisation: Organisation, user: User, title: str, service: 
                                      purpose=purpose.strip(), vendor=vendor.strip())
     if problems:
         raise Refusal(" ".join(problems))
-    grid = current_grid(grid_id) if grid_id else current_grid()
+    grid = current_grid(grid_id) if grid_id else grid_for_new_case(organisation)
     case = Case.objects.create(
         organisation=organisation, reference=_next_reference(organisation), title=title.strip(),
         service=service.strip(), purpose=purpose.strip(), vendor=vendor.strip(),
@@ -290,10 +290,9 @@ def evidence_add(*, case: Case, user: User, upload: Any, item_id: str = "",
         raise EvidenceRejected(
             f"Type de fichier non accepté ({extension or 'sans extension'}). Types acceptés : "
             + ", ".join(sorted(allowed)) + ".")
-    limit = settings.BOUSSOLE_EVIDENCE_MAX_MB * 1024 * 1024
-    if upload.size > limit:
-        raise EvidenceRejected(
-            f"Le fichier dépasse la taille maximale de {settings.BOUSSOLE_EVIDENCE_MAX_MB} Mo.")
+    limit_mb = case.organisation.evidence_limit_mb  # the organisation's, at most the instance's
+    if upload.size > limit_mb * 1024 * 1024:
+        raise EvidenceRejected(f"Le fichier dépasse la taille maximale de {limit_mb} Mo.")
     if upload.size == 0:
         raise EvidenceRejected("Le fichier est vide.")
     digest = hashlib.sha256()

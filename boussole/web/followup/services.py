@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps as django_apps
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -41,8 +40,9 @@ class FollowupRefused(Refusal):
 
 
 def organisation_schedule(case: Case) -> dict[str, int]:
-    """The default schedule of the case's organisation (setting BOUSSOLE_FOLLOWUP_SCHEDULE)."""
-    return rules.parse_schedule(settings.BOUSSOLE_FOLLOWUP_SCHEDULE)
+    """The default schedule of the case's organisation: its own (administration settings),
+    else the instance's (setting BOUSSOLE_FOLLOWUP_SCHEDULE)."""
+    return rules.parse_schedule(case.organisation.schedule_text)
 
 
 def hr_referent(case: Case) -> User | None:
