@@ -16,6 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from boussole.core import followup as _followup
+from boussole.web.static_headers import cache_headers as _cache_headers
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -114,6 +115,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "ninja",  # django-ninja: the REST API's docs page uses its bundled Swagger UI files
     "boussole.web.accounts",
     "boussole.web.cases",
     "boussole.web.footprint",
@@ -245,11 +247,12 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Compressed copies, no manifest: pages render without a prior collectstatic; vendored files
-    # carry their version in their name.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Content-hashed, brotli and gzip copies collected by `boussole serve` / `migrate`; pages
+    # render before any collection with plain names (boussole/web/staticfiles.py).
+    "staticfiles": {"BACKEND": "boussole.web.staticfiles.StaticStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_ADD_HEADERS_FUNCTION = _cache_headers
 MEDIA_ROOT = DATA_DIR / "files"  # evidence files: outside the web root, served by views only
 BOUSSOLE_EVIDENCE_MAX_MB = env_int("BOUSSOLE_EVIDENCE_MAX_MB", 20, minimum=1)
 BOUSSOLE_EVIDENCE_TYPES = {
@@ -350,3 +353,68 @@ LOGGING = {
              "level": env_choice("BOUSSOLE_LOG_LEVEL", "WARNING",
                                  ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))},
 }
+
+# --- Single sign-on (OpenID Connect) --------------------------------------------------------
+# docs/connexion-unique.md. BOUSSOLE_OIDC_CLIENT_ID switches it on; mozilla-django-oidc reads
+# the OIDC_* settings, boussole/web/accounts/oidc.py the BOUSSOLE_OIDC_* ones.
+BOUSSOLE_OIDC_ENABLED = bool(os.environ.get("BOUSSOLE_OIDC_CLIENT_ID", "").strip())
+BOUSSOLE_PASSWORD_LOGIN = env_bool("BOUSSOLE_PASSWORD_LOGIN", True)
+BOUSSOLE_OIDC_PROVIDER_NAME = (os.environ.get("BOUSSOLE_OIDC_PROVIDER_NAME", "").strip()
+                               or "OpenID Connect")
+#: Roles a person created at their first sign-in may get (never admin; referents and elected
+#: officials need a domain or a delegation an administrator chooses).
+BOUSSOLE_OIDC_DEFAULT_ROLES = ("porteur", "representant_personnel", "prestataire")
+if not BOUSSOLE_PASSWORD_LOGIN and not BOUSSOLE_OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "BOUSSOLE_PASSWORD_LOGIN=0 ferme la connexion par mot de passe : configurez d'abord la "
+        "connexion unique (BOUSSOLE_OIDC_CLIENT_ID et les suivantes, docs/connexion-unique.md).")
+if BOUSSOLE_OIDC_ENABLED:
+    def _oidc_setting(name: str, required: bool = True, url: bool = False) -> str:
+        value = os.environ.get(name, "").strip()
+        if required and not value:
+            raise ImproperlyConfigured(
+                f"La connexion unique est activée (BOUSSOLE_OIDC_CLIENT_ID) : la variable "
+                f"d'environnement {name} est obligatoire (voir docs/connexion-unique.md).")
+        if url and value and not value.startswith(("https://", "http://")):
+            raise _refuse(name, "être une adresse https://…", value)
+        return value
+
+    OIDC_RP_CLIENT_ID = _oidc_setting("BOUSSOLE_OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = _oidc_setting("BOUSSOLE_OIDC_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = _oidc_setting("BOUSSOLE_OIDC_AUTHORIZATION_ENDPOINT", url=True)
+    OIDC_OP_TOKEN_ENDPOINT = _oidc_setting("BOUSSOLE_OIDC_TOKEN_ENDPOINT", url=True)
+    OIDC_OP_USER_ENDPOINT = _oidc_setting("BOUSSOLE_OIDC_USERINFO_ENDPOINT", url=True)
+    OIDC_OP_JWKS_ENDPOINT = _oidc_setting("BOUSSOLE_OIDC_JWKS_ENDPOINT", url=True)
+    BOUSSOLE_OIDC_END_SESSION_ENDPOINT = _oidc_setting("BOUSSOLE_OIDC_END_SESSION_ENDPOINT",
+                                                       required=False, url=True)
+    OIDC_RP_SIGN_ALGO = env_choice("BOUSSOLE_OIDC_SIGN_ALGO", "RS256",
+                                   ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512"))
+    OIDC_RP_SCOPES = " ".join(os.environ.get("BOUSSOLE_OIDC_SCOPES", "").split()
+                              or ["openid", "email", "given_name", "usual_name"])
+    if "openid" not in OIDC_RP_SCOPES.split() or "email" not in OIDC_RP_SCOPES.split():
+        raise _refuse("BOUSSOLE_OIDC_SCOPES", "contenir openid et email", OIDC_RP_SCOPES)
+    _acr_values = os.environ.get("BOUSSOLE_OIDC_ACR_VALUES", "").strip()
+    OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": _acr_values} if _acr_values else {}
+    OIDC_USE_PKCE = True
+    OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+    OIDC_USE_NONCE = True
+    OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's logout
+    OIDC_TIMEOUT = 10
+    OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+    LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+    OIDC_CREATE_USER = env_bool("BOUSSOLE_OIDC_CREATE_USERS", False)
+    BOUSSOLE_OIDC_ORGANISATION = _oidc_setting("BOUSSOLE_OIDC_ORGANISATION")
+    BOUSSOLE_OIDC_DEFAULT_ROLE = (os.environ.get("BOUSSOLE_OIDC_DEFAULT_ROLE", "").strip().lower()
+                                  or "porteur")
+    if BOUSSOLE_OIDC_DEFAULT_ROLE not in BOUSSOLE_OIDC_DEFAULT_ROLES:
+        raise _refuse("BOUSSOLE_OIDC_DEFAULT_ROLE", "valoir " + ", ".join(
+            BOUSSOLE_OIDC_DEFAULT_ROLES[:-1]) + " ou " + BOUSSOLE_OIDC_DEFAULT_ROLES[-1],
+            BOUSSOLE_OIDC_DEFAULT_ROLE)
+    BOUSSOLE_OIDC_ROLE_CLAIM = os.environ.get("BOUSSOLE_OIDC_ROLE_CLAIM", "").strip()
+    AUTHENTICATION_BACKENDS.append("boussole.web.accounts.oidc.OIDCBackend")
+    if BOUSSOLE_OIDC_END_SESSION_ENDPOINT:
+        # The logout form posts to Boussole, which redirects to the provider: browsers check
+        # that redirection against the page's form-action.
+        _end_session = BOUSSOLE_OIDC_END_SESSION_ENDPOINT.split("/")
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(_end_session[:3]))
+# --- End of single sign-on ------------------------------------------------------------------

@@ -1,4 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from boussole.web.api import views
+from boussole.web.api.main import api
 
 app_name = "api"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("docs", views.docs, name="docs"),
+    *api.urls[0],
+    path("<path:rest>", views.not_found, name="not_found"),
+]

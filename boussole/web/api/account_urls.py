@@ -1,0 +1,9 @@
+from django.urls import path
+
+from boussole.web.api import views
+
+app_name = "api_tokens"
+urlpatterns = [
+    path("", views.token_list, name="list"),
+    path("<int:token_id>/revoquer/", views.token_revoke, name="revoke"),
+]

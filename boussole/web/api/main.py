@@ -1,0 +1,47 @@
+"""The REST API (``/api/v1/``): one NinjaAPI, its error answers and its OpenAPI 3.1 schema.
+
+Regenerate the committed schema after a change of the API::
+
+    boussole manage export_openapi_schema --api boussole.web.api.main.api \\
+        --output docs/openapi.json --indent 2
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+
+from boussole.web.api import endpoints, problems, register_endpoints
+
+DESCRIPTION = (
+    "API REST de Boussole. Authentification : en-tête « Authorization: Bearer <jeton> » avec "
+    "un jeton personnel (page « Mes jetons d'API » ou « boussole user token »). Chaque appel "
+    "vérifie les mêmes droits que l'application web. Les erreurs sont des « problem details » "
+    "(RFC 9457, application/problem+json) en français. Le registre public se lit sans jeton.")
+
+
+class BoussoleApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        """Ninja's schema, with the error answers declared as application/problem+json (the
+        media type they are sent with)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content")
+                    if int(status) >= 400 and content and "application/json" in content:
+                        response["content"] = {problems.MEDIA_TYPE:
+                                               content.pop("application/json")}
+        return schema
+
+
+api = BoussoleApi(
+    title="Boussole", version="1", description=DESCRIPTION, urls_namespace="api",
+    docs_url=None, openapi_url="/openapi.json",
+)
+problems.install(api)
+api.add_router("", endpoints.router)
+api.add_router("", register_endpoints.router)
