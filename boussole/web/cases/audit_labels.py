@@ -69,6 +69,9 @@ ACTIONS: Mapping[str, Any] = {
     "followup_event_recorded": gettext_lazy("Événement de suivi enregistré"),
     "followup_survey_opened": gettext_lazy("Enquête sur les conditions de travail ouverte"),
     "followup_survey_closed": gettext_lazy("Enquête sur les conditions de travail close"),
+    "notice_saved": gettext_lazy("Notice publique enregistrée"),
+    "notice_published": gettext_lazy("Notice publique publiée"),
+    "notice_unpublished": gettext_lazy("Notice publique retirée"),
 }
 
 #: The names of the values an event keeps before/after (ids and whole documents are left out:
@@ -137,6 +140,7 @@ ITEMS: Mapping[str, Any] = {
     "information_syndicale": gettext_lazy("information des représentants du personnel"),
     "empreinte": gettext_lazy("calculateur d'empreinte (critère 5)"),
     "comparaison_sans_ia": gettext_lazy("comparaison sans IA (critère 7)"),
+    "notice": gettext_lazy("notice publique"),
 }
 MAX_ITEM = 90
 
@@ -489,6 +493,17 @@ def _followup_sentence(grid: Grid, e: AuditEvent, who: str, item: str) -> str:
         "who": who, "action": str(ACTIONS[e.action]).lower(), "item": item}
 
 
+def _notice_sentence(grid: Grid, e: AuditEvent, who: str, item: str) -> str:
+    version = _get(e.after, "version")
+    if e.action == "notice_published":
+        return _("%(who)s a publié la notice publique (version %(v)s).") % {
+            "who": who, "v": version or "—"}
+    if e.action == "notice_unpublished":
+        return _("%(who)s a retiré la notice publique du registre (version %(v)s).") % {
+            "who": who, "v": version or "—"}
+    return _("%(who)s a enregistré la notice publique.") % {"who": who}
+
+
 SENTENCES: Mapping[str, Sentence] = {
     "case_created": lambda g, e, who, item: _("%(who)s a créé le dossier « %(title)s ».") % {
         "who": who, "title": _get(e.after, "title") or "—"},
@@ -524,6 +539,7 @@ SENTENCES: Mapping[str, Sentence] = {
     "indicator_updated": _indicator_sentence,
     "indicator_value_recorded": _indicator_sentence,
     **{code: _followup_sentence for code in ACTIONS if code.startswith("followup_")},
+    **{code: _notice_sentence for code in ACTIONS if code.startswith("notice_")},
 }
 
 

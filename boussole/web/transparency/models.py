@@ -3,6 +3,8 @@ each publishing act. The public register reads only ``NoticePublication.content`
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -92,3 +94,14 @@ class NoticePublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A publication is written once; afterwards only its withdrawal is recorded."""
+        if self.pk is not None:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= WITHDRAWAL_FIELDS:
+                raise ValueError("Une publication est immuable : seul son retrait s'enregistre.")
+        super().save(*args, **kwargs)
+
+
+WITHDRAWAL_FIELDS = frozenset({"withdrawn_at", "withdrawn_by", "withdrawal_reason"})
