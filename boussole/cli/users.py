@@ -92,8 +92,44 @@ def register(sub: Any) -> None:
     invite.add_argument("--no-email", action="store_true",
                         help="ne pas envoyer le courriel (le lien est seulement affiché)")
     invite.set_defaults(handler=cmd_user_invite)
+    _register_token(user_sub)
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
     return 2
+
+
+# --- API tokens --------------------------------------------------------------------------
+
+def cmd_user_token(args: argparse.Namespace) -> int:
+    """Make a personal API token for a person; the token is the last line of the output."""
+    setup_database()
+    from boussole.core.errors import Refusal
+    from boussole.web.accounts.models import User
+    from boussole.web.api.tokens import token_create
+
+    person = User.objects.filter(username=args.username).first()
+    if person is None:
+        return _error(f"personne « {args.username} » introuvable.")
+    try:
+        made = token_create(user=person, name=args.name, scope=args.scope)
+    except Refusal as refused:
+        return _error(" ".join(refused.messages))
+    scope = "lecture et écriture" if args.scope == "write" else "lecture seule"
+    print(f"Jeton d'API « {made.record.name} » ({scope}) créé pour {person.username}. Il ne "
+          "sera plus affiché : copiez-le maintenant.")
+    print(made.secret)
+    return 0
+
+
+def _register_token(user_sub: Any) -> None:
+    token = user_sub.add_parser(
+        "token", help="créer un jeton d'API personnel (affiché une seule fois, en dernière "
+                      "ligne)")
+    token.add_argument("username", metavar="IDENTIFIANT", help="identifiant de la personne")
+    token.add_argument("--scope", required=True, choices=("read", "write"),
+                       help="read : lecture seule ; write : lecture et écriture")
+    token.add_argument("--name", default="ligne de commande", metavar="NOM",
+                       help="nom du jeton (par défaut : « ligne de commande »)")
+    token.set_defaults(handler=cmd_user_token)
