@@ -194,6 +194,33 @@ def cmd_memo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_vendor_pack(args: argparse.Namespace) -> int:
+    """The tender annex of a case (the grid's vendor questions, ready for a consultation
+    file), to standard output or ``--output``."""
+    setup_database()
+    from boussole.web.cases.models import Case
+    from boussole.web.procurement.pack_views import render_pack
+
+    case = Case.objects.select_related("organisation").filter(pk=args.id).first()
+    if case is None:
+        return _fail(f"Erreur : dossier n° {args.id} introuvable.")
+    try:
+        content, _type, name = render_pack(case, args.format)
+    except LookupError as exc:
+        return _fail(f"Erreur : dossier {case.reference} : {exc}")
+    if args.output:
+        try:
+            Path(args.output).write_bytes(content)
+        except OSError as exc:
+            return _fail(f"Erreur : écriture impossible dans « {args.output} » "
+                         f"({exc.strerror}).")
+        print(f"Annexe {name} écrite dans {args.output}.", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    return 0
+
+
 def register(sub: Any) -> None:
     case = sub.add_parser("case", help="dossiers : lister, exporter, importer (JSON)")
     case_sub = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)
@@ -232,5 +259,13 @@ def register(sub: Any) -> None:
     memo.add_argument("--output", "-o", metavar="FICHIER",
                       help="écrire dans ce fichier plutôt que sur la sortie standard")
     memo.set_defaults(handler=cmd_memo)
+
+    pack = case_sub.add_parser("vendor-pack", help="annexe fournisseur du dossier de "
+                                                   "consultation (ODT, ODS ou XLSX)")
+    pack.add_argument("id", type=_case_id, metavar="ID", help="numéro du dossier")
+    pack.add_argument("--format", choices=("odt", "ods", "xlsx"), default="ods")
+    pack.add_argument("--output", "-o", metavar="FICHIER",
+                      help="écrire dans ce fichier plutôt que sur la sortie standard")
+    pack.set_defaults(handler=cmd_vendor_pack)
 
     followup.register_case(case_sub, _case_id)
