@@ -197,8 +197,12 @@ def main(argv: list[str] | None = None) -> int:
         client.force_login(lead)
         target = organisation.cases.order_by("id")[args.cases // 2]
         pages = {"/": measure(client, "/", args.repeat),
+                 "/cas/<id>/critere/2/": measure(client, f"/cas/{target.pk}/critere/2/",
+                                                 args.repeat),
                  "/cas/<id>/critere/5/": measure(client, f"/cas/{target.pk}/critere/5/",
-                                                 args.repeat)}
+                                                 args.repeat),
+                 "/cas/<id>/profil/": measure(client, f"/cas/{target.pk}/profil/",
+                                              args.repeat)}
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SHOW server_version")

@@ -44,6 +44,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     _refresh_legal_levels()
+    from boussole.web.staticfiles import collect_if_stale
+
+    collect_if_stale()
     return 0
 
 
@@ -78,25 +81,66 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _prepare_data_dir()
     from django.conf import settings
     from django.core.management import call_command
-    from waitress import serve
+
+    from boussole.web.staticfiles import collect_if_stale
 
     call_command("migrate", interactive=False, verbosity=0)
     _refresh_legal_levels()
-    if not settings.DEBUG:
-        call_command("collectstatic", interactive=False, verbosity=0)
+    collect_if_stale()
     from boussole.web.wsgi import application
     if args.demo:
         from boussole.web import demo
 
         print(demo.create_demo())
+    server = args.server or ("gunicorn" if _can_fork() else "waitress")
+    workers = args.workers or os.cpu_count() or 1
     print(f"Boussole est disponible sur http://{args.host}:{args.port}/ (Ctrl+C pour arrêter)",
           flush=True)
     # Waitress drops X-Forwarded-* headers unless told otherwise: keep them only when a reverse
     # proxy is declared (the settings then read them, see docs/configuration.md).
     behind_proxy = settings.BOUSSOLE_TRUSTED_PROXY_COUNT > 0 or settings.BOUSSOLE_BEHIND_TLS_PROXY
-    serve(application, host=args.host, port=args.port, threads=args.threads,
+    if server == "gunicorn":
+        from django.db import connections
+
+        connections.close_all()  # never share the parent's connections with the workers
+        _gunicorn(application, {
+            "bind": f"[{args.host}]:{args.port}" if ":" in args.host
+            else f"{args.host}:{args.port}",
+            "workers": workers, "worker_class": "gthread", "threads": args.threads or 4,
+            "preload_app": True, "timeout": 120, "graceful_timeout": 20,
+            "forwarded_allow_ips": "*" if behind_proxy else "", "proc_name": "boussole",
+            "errorlog": "-", "loglevel": "warning"}).run()
+        return 0
+    from waitress import serve
+
+    serve(application, host=args.host, port=args.port, threads=args.threads or 8,
           ident="boussole", clear_untrusted_proxy_headers=not behind_proxy)
     return 0
+
+
+def _can_fork() -> bool:
+    """gunicorn runs worker processes by fork: not on Windows."""
+    if not hasattr(os, "fork"):
+        return False
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _gunicorn(application: Any, options: dict[str, Any]) -> Any:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    return Server()
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -121,11 +165,30 @@ def _port(raw: str) -> int:
     return port
 
 
+def _workers(raw: str) -> int:
+    """A number of worker processes (0: one per CPU), with a French message otherwise."""
+    try:
+        workers = int(raw)
+    except ValueError:
+        workers = -1
+    if not 0 <= workers <= 256:
+        raise argparse.ArgumentTypeError(
+            f"« {raw} » n'est pas un nombre de processus (un entier de 1 à 256, option --workers "
+            "ou variable BOUSSOLE_WORKERS)")
+    return workers
+
+
 def register(sub: Any) -> None:
     serve = sub.add_parser("serve", help="lancer l'application web")
     serve.add_argument("--host", default=os.environ.get("BOUSSOLE_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=_port, default=os.environ.get("BOUSSOLE_PORT") or "8000")
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--threads", type=int, default=0,
+                       help="fils par processus (défaut : 4 avec gunicorn, 8 avec waitress)")
+    serve.add_argument("--workers", type=_workers,
+                       default=os.environ.get("BOUSSOLE_WORKERS") or "0",
+        help="processus de travail (défaut : le nombre de processeurs)")
+    serve.add_argument("--server", choices=["gunicorn", "waitress"], default="",
+                       help="serveur HTTP (défaut : gunicorn, waitress sans fork, sous Windows)")
     serve.add_argument("--demo", action="store_true",
                        help="(re)créer les données de démonstration avant de démarrer")
     serve.set_defaults(handler=cmd_serve)
