@@ -257,8 +257,9 @@ def read(data: bytes, importing_grid: Grid,
             result.removed.append(old_id)
             continue
         question = importing_grid.question(new_id)
+        shown = importing_grid.display_text(question)  # the text the dossier records
         text_changed = (source_grid is None and question_text
-                        and " ".join(question_text.split()) != " ".join(question.text.split()))
+                        and " ".join(question_text.split()) != " ".join(shown.split()))
         if old_id in reanswer or text_changed:
             result.changed.append(new_id)
             continue

@@ -8,8 +8,8 @@ with a reason, in the consultation):
 ``not_anticipated`` — « la question n'avait pas été anticipée »
     no answer; « Je ne sais pas » (``nsp``); or a generic non-answer that says nothing
     (« NC », « non communiqué », « à définir », « à venir », « en cours », « n/a », « ? », « - »,
-    « voir documentation »…, see :data:`NON_ANSWERS`), whether as the answer of a text question
-    or as the answer's only content.
+    « voir documentation »…, see :func:`is_non_answer`), as the answer of a text question or
+    as the answer's only content.
 ``partial`` — « réponse partielle »
     an answer is given, but not substantiated: a choice (yes/no, option) or a number without a
     justification and without an attached document; a text answer shorter than
@@ -73,9 +73,22 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", "".join(c for c in folded if not unicodedata.combining(c)))
 
 
+#: Openings of a short generic non-answer (« À définir ultérieurement », « En cours… »).
+NON_ANSWER_OPENINGS = ("adefinir", "apreciser", "avenir", "acompleter", "encours",
+                       "voirdocumentation", "cfdocumentation", "noncommunique", "nonrenseigne",
+                       "jenesaispas", "nondisponible", "surdemande")
+#: A text that opens like a non-answer but is at least this long says something.
+NON_ANSWER_MAX = 40
+
+
 def is_non_answer(text: str | None) -> bool:
-    """Is ``text`` empty or a generic non-answer (« NC », « à définir », « ? »…)?"""
-    return _key(text or "") in NON_ANSWERS
+    """Is ``text`` empty or a generic non-answer: one of :data:`NON_ANSWERS`, or shorter than
+    :data:`NON_ANSWER_MAX` characters and opening with one of :data:`NON_ANSWER_OPENINGS`
+    (« À définir ultérieurement »)? Case, accents, punctuation and spaces are ignored."""
+    key = _key(text or "")
+    if key in NON_ANSWERS:
+        return True
+    return len((text or "").strip()) < NON_ANSWER_MAX and key.startswith(NON_ANSWER_OPENINGS)
 
 
 def _substantiated(justification: str | None, document: str | None) -> bool:
