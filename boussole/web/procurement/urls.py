@@ -34,3 +34,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
          name="bid_criterion"),
     path("offre/<str:token>/envoyer/", bid_views.submit, name="bid_submit"),
 ]
+
+# The tender annex (pack_views.py): its page and its download.
+from boussole.web.procurement import pack_views  # noqa: E402
+
+urlpatterns += [
+    path("cas/<int:pk>/marche/annexe/", pack_views.pack_page, name="pack"),
+    path("cas/<int:pk>/marche/annexe.<str:fmt>", pack_views.pack_download,
+         name="pack_download"),
+]
