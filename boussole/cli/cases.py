@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from boussole.cli import followup
+from boussole.cli import followup, procurement
 from boussole.cli.database import setup_database
 from boussole.core.errors import InvalidDocument
 
@@ -267,5 +267,6 @@ def register(sub: Any) -> None:
     pack.add_argument("--output", "-o", metavar="FICHIER",
                       help="écrire dans ce fichier plutôt que sur la sortie standard")
     pack.set_defaults(handler=cmd_vendor_pack)
+    procurement.add_vendor_import(case_sub, _case_id)
 
     followup.register_case(case_sub, _case_id)
