@@ -72,6 +72,8 @@ ACTIONS: Mapping[str, Any] = {
     "notice_saved": gettext_lazy("Notice publique enregistrée"),
     "notice_published": gettext_lazy("Notice publique publiée"),
     "notice_unpublished": gettext_lazy("Notice publique retirée"),
+    "public_question_answered": gettext_lazy("Réponse à un message du public"),
+    "public_question_rejected": gettext_lazy("Message du public rejeté"),
 }
 
 #: The names of the values an event keeps before/after (ids and whole documents are left out:
@@ -193,6 +195,8 @@ def item_label(grid: Grid, item_id: str, *, short: bool = True) -> str:
         return _("plan de suivi")
     if kind == "revue" and rest:
         return _(followup_rules.stage_label(rest))
+    if kind == "question-publique" and rest:
+        return _("message du public n° %(n)s") % {"n": rest}
     if kind == "evenement" and rest:
         return _("événement n° %(n)s du suivi") % {"n": rest}
     if kind == "decision" and rest:
@@ -504,6 +508,14 @@ def _notice_sentence(grid: Grid, e: AuditEvent, who: str, item: str) -> str:
     return _("%(who)s a enregistré la notice publique.") % {"who": who}
 
 
+def _public_question_sentence(grid: Grid, e: AuditEvent, who: str, item: str) -> str:
+    if e.action == "public_question_answered":
+        return _("%(who)s a répondu au %(item)s : la question et sa réponse sont publiées avec "
+                 "la notice.") % {"who": who, "item": item}
+    return _("%(who)s a rejeté le %(item)s : il ne sera pas publié.") % {"who": who,
+                                                                         "item": item}
+
+
 SENTENCES: Mapping[str, Sentence] = {
     "case_created": lambda g, e, who, item: _("%(who)s a créé le dossier « %(title)s ».") % {
         "who": who, "title": _get(e.after, "title") or "—"},
@@ -540,6 +552,8 @@ SENTENCES: Mapping[str, Sentence] = {
     "indicator_value_recorded": _indicator_sentence,
     **{code: _followup_sentence for code in ACTIONS if code.startswith("followup_")},
     **{code: _notice_sentence for code in ACTIONS if code.startswith("notice_")},
+    **{code: _public_question_sentence for code in ACTIONS
+       if code.startswith("public_question_")},
 }
 
 
