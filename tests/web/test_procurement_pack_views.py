@@ -10,10 +10,12 @@ import pytest
 from django.utils.html import escape
 
 from boussole.core.procurement.annex import read_annex
+from boussole.core.procurement.maturity import LABELS
 from boussole.core.procurement.pack import SHEET_QUESTIONS, vendor_questions
 from boussole.web.cases import services
 from boussole.web.cases.models import Case
 from boussole.web.grids import grid_for
+from boussole.web.procurement.models import Maturity
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,14 @@ def test_who_may_download(client: Any, case: Case, organisation: Any,
     assert client.get(url).status_code == 200
     assert client.get(f"/cas/{case.pk}/marche/annexe.pdf").status_code == 404
     assert client.get(f"/cas/{case.pk + 1000}/marche/annexe.ods").status_code == 404
+
+
+def test_case_page_links_to_the_annex(client: Any, case: Case) -> None:
+    client.force_login(case.lead)
+    html = client.get(f"/cas/{case.pk}/").content.decode()
+    assert f'href="/cas/{case.pk}/marche/annexe/"' in html
+
+
+def test_the_web_maturity_labels_are_the_core_ones() -> None:
+    # The web shows the levels through its own translated choices: the same French words.
+    assert {m.value: str(m.label) for m in Maturity} == dict(LABELS)
