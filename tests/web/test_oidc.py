@@ -1,0 +1,361 @@
+"""Single sign-on (issue 16, item 2): the matching rules, the settings read from the environment,
+the login and logout views. The whole flow against a real provider: test_oidc_end_to_end.py."""
+
+from __future__ import annotations
+
+import logging
+import runpy
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.contrib.auth import SESSION_KEY
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
+from django.test import override_settings
+
+from boussole.web.accounts import oidc
+from boussole.web.accounts.models import User
+
+SETTINGS_FILE = Path(oidc.__file__).resolve().parents[2] / "settings.py"
+PROVIDER = "https://idp.example.org"
+OIDC_SETTINGS: dict[str, Any] = {
+    "BOUSSOLE_OIDC_ENABLED": True,
+    "BOUSSOLE_OIDC_PROVIDER_NAME": "ProConnect",
+    "BOUSSOLE_OIDC_ORGANISATION": "ville-de-test",
+    "BOUSSOLE_OIDC_DEFAULT_ROLE": "porteur",
+    "BOUSSOLE_OIDC_ROLE_CLAIM": "",
+    "BOUSSOLE_OIDC_END_SESSION_ENDPOINT": f"{PROVIDER}/session/end",
+    "OIDC_CREATE_USER": False,
+    "OIDC_RP_CLIENT_ID": "boussole",
+    "OIDC_RP_CLIENT_SECRET": "secret",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{PROVIDER}/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": f"{PROVIDER}/token",
+    "OIDC_OP_USER_ENDPOINT": f"{PROVIDER}/userinfo",
+    "OIDC_OP_JWKS_ENDPOINT": f"{PROVIDER}/jwks",
+    "OIDC_RP_SIGN_ALGO": "RS256",
+    "OIDC_RP_SCOPES": "openid email given_name usual_name",
+    "OIDC_USE_PKCE": True,
+    "OIDC_STORE_ID_TOKEN": True,
+    "OIDC_AUTHENTICATION_CALLBACK_URL": "accounts:oidc_callback",
+    "LOGIN_REDIRECT_URL_FAILURE": "accounts:login",
+    "AUTHENTICATION_BACKENDS": [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+        "boussole.web.accounts.oidc.OIDCBackend",
+    ],
+}
+
+
+@pytest.fixture
+def sso(db: Any) -> Iterator[dict[str, Any]]:
+    with override_settings(**OIDC_SETTINGS):
+        yield OIDC_SETTINGS
+
+
+def claims(email: str = "Alice.Martin@Ville-Test.fr", **extra: Any) -> dict[str, Any]:
+    return {"sub": "1", "email": email, "given_name": "Alice", "usual_name": "Martin", **extra}
+
+
+def refusal(claims_: dict[str, Any]) -> str:
+    with pytest.raises(oidc.Refused) as caught:
+        oidc.match_user(claims_)
+    return str(caught.value)
+
+
+# --- Matching rules ---------------------------------------------------------------------------
+
+def test_matched_by_email_case_insensitively_within_the_organisation(
+        sso: Any, organisation: Any, other_organisation: Any, make_user: Any) -> None:
+    make_user("autre", other_organisation, email="alice.martin@ville-test.fr")
+    alice = make_user("amartin", organisation, email="alice.martin@ville-test.fr")
+    assert oidc.match_user(claims()) == alice
+    # Only the configured organisation's accounts are matched.
+    with override_settings(BOUSSOLE_OIDC_ORGANISATION="commune-voisine"):
+        bob = make_user("bob", organisation, email="bob@ville-test.fr")
+        assert "Aucun compte Boussole de Commune voisine" in refusal(claims("bob@ville-test.fr"))
+        assert bob.role == "porteur"
+
+
+def test_existing_names_kept_missing_names_filled(sso: Any, organisation: Any,
+                                                  make_user: Any) -> None:
+    user = make_user("amartin", organisation, email="alice.martin@ville-test.fr",
+                     first_name="Alice-Marie")
+    oidc.match_user(claims())
+    user.refresh_from_db()
+    assert (user.first_name, user.last_name) == ("Alice-Marie", "Martin")
+
+
+def test_unknown_person_refused_and_not_created(sso: Any, organisation: Any) -> None:
+    message = refusal(claims("inconnu@ville-test.fr"))
+    assert message == ("Aucun compte Boussole de Ville de Test n'a l'adresse "
+                       "inconnu@ville-test.fr. Demandez à l'administrateur·rice de votre "
+                       "organisation de vous inviter.")
+    assert not User.objects.filter(email__iexact="inconnu@ville-test.fr").exists()
+
+
+def test_deactivated_account_refused(sso: Any, organisation: Any, make_user: Any) -> None:
+    make_user("amartin", organisation, email="alice.martin@ville-test.fr", is_active=False)
+    assert "Votre compte Boussole est désactivé" in refusal(claims())
+
+
+def test_two_active_accounts_with_the_address_refused(sso: Any, organisation: Any,
+                                                      make_user: Any) -> None:
+    make_user("a1", organisation, email="alice.martin@ville-test.fr")
+    make_user("a2", organisation, email="ALICE.MARTIN@ville-test.fr")
+    make_user("a3", organisation, email="alice.martin@ville-test.fr", is_active=False)
+    assert "Plusieurs comptes ont l'adresse" in refusal(claims())
+
+
+def test_missing_or_unverified_email_refused(sso: Any, organisation: Any, make_user: Any) -> None:
+    make_user("amartin", organisation, email="alice.martin@ville-test.fr")
+    without = claims()
+    del without["email"]
+    assert "n'a pas transmis d'adresse électronique" in refusal(without)
+    assert "n'est pas vérifiée chez ProConnect" in refusal(claims(email_verified=False))
+    assert oidc.match_user(claims(email_verified=True)).username == "amartin"
+
+
+def test_missing_organisation_is_a_configuration_error(sso: Any, db: Any,
+                                                       caplog: Any) -> None:
+    with caplog.at_level(logging.ERROR, logger="boussole.accounts.oidc"):
+        assert "mal configurée" in refusal(claims())
+    assert "ville-de-test" in caplog.text
+
+
+def test_creation_with_the_default_role_and_a_log_line(sso: Any, organisation: Any,
+                                                       make_user: Any, caplog: Any) -> None:
+    make_user("alice.martin@ville-test.fr", organisation)  # the username is taken
+    with override_settings(OIDC_CREATE_USER=True, BOUSSOLE_OIDC_DEFAULT_ROLE="prestataire"), \
+            caplog.at_level(logging.INFO, logger="boussole.accounts.oidc"):
+        user = oidc.match_user(claims(role="admin"))
+    assert (user.username, user.email, user.organisation, user.role) == (
+        "alice.martin@ville-test.fr-2", "Alice.Martin@Ville-Test.fr", organisation, "prestataire")
+    assert (user.first_name, user.last_name) == ("Alice", "Martin")
+    assert not user.has_usable_password()
+    assert "compte alice.martin@ville-test.fr-2 créé à la première connexion" in caplog.text
+    # The second time, the same account.
+    with override_settings(OIDC_CREATE_USER=True):
+        assert oidc.match_user(claims()) == user
+    assert User.objects.filter(email__iexact="alice.martin@ville-test.fr").count() == 1
+
+
+def test_roles_never_taken_from_the_provider_without_a_role_claim(
+        sso: Any, organisation: Any, make_user: Any) -> None:
+    user = make_user("amartin", organisation, email="alice.martin@ville-test.fr")
+    oidc.match_user(claims(role="admin", roles=["admin"], groups=["admin"]))
+    user.refresh_from_db()
+    assert user.role == "porteur"
+
+
+def test_role_claim_gives_only_valid_role_codes(sso: Any, organisation: Any,
+                                                make_user: Any) -> None:
+    user = make_user("amartin", organisation, email="alice.martin@ville-test.fr")
+    with override_settings(BOUSSOLE_OIDC_ROLE_CLAIM="boussole_role"):
+        for invalid in ("superadmin", "referent", "elu:inconnue", ["porteur:x", 3], None):
+            oidc.match_user(claims(boussole_role=invalid))
+            user.refresh_from_db()
+            assert user.role == "porteur", invalid
+        oidc.match_user(claims(boussole_role=["agents", "Referent:Juridique", "admin"]))
+        user.refresh_from_db()
+        assert (user.role, user.domain, user.delegation) == ("referent", "juridique", "")
+        oidc.match_user(claims(boussole_role="elu:numerique"))
+        user.refresh_from_db()
+        assert (user.role, user.domain, user.delegation) == ("elu", "", "numerique")
+
+
+def test_parse_role() -> None:
+    assert oidc.parse_role("admin") == oidc.RoleCode("admin")
+    assert oidc.parse_role(" referent:cybersecurite ") == oidc.RoleCode("referent", "cybersecurite")
+    assert oidc.parse_role("elu:rh") == oidc.RoleCode("elu", delegation="rh")
+    for invalid in ("", "elu", "referent:rh", "admin:juridique", "root", 1, None, ["admin"]):
+        assert oidc.parse_role(invalid) is None, invalid
+
+
+# --- The backend ------------------------------------------------------------------------------
+
+def _key_pair() -> tuple[Any, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    return key, public.decode()
+
+
+def test_id_token_for_another_client_is_refused(sso: Any) -> None:
+    key, public = _key_pair()
+    with override_settings(OIDC_RP_IDP_SIGN_KEY=public):
+        backend = oidc.OIDCBackend()
+
+        def token(audience: Any) -> str:
+            return jwt.encode({"iss": PROVIDER, "sub": "1", "aud": audience, "nonce": "n",
+                               "exp": int(time.time()) + 60}, key, algorithm="RS256")
+
+        assert backend.verify_token(token("boussole"), nonce="n")["sub"] == "1"
+        assert backend.verify_token(token(["x", "boussole"]), nonce="n")["sub"] == "1"
+        with pytest.raises(SuspiciousOperation):
+            backend.verify_token(token("another-client"), nonce="n")
+        with pytest.raises(SuspiciousOperation):
+            backend.verify_token(token("boussole"), nonce="replayed")
+
+
+def test_session_of_a_deactivated_person_ends(sso: Any, organisation: Any,
+                                              make_user: Any) -> None:
+    user = make_user("amartin", organisation, email="alice.martin@ville-test.fr")
+    backend = oidc.OIDCBackend()
+    assert backend.get_user(user.pk) == user
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert backend.get_user(user.pk) is None
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+def test_without_single_sign_on_nothing_changes(client: Any, db: Any) -> None:
+    page = client.get("/comptes/connexion/").content.decode()
+    assert "Se connecter avec" not in page and 'type="password"' in page
+    assert client.get("/comptes/oidc/connexion/").status_code == 404
+    assert client.get("/comptes/oidc/callback/?code=x&state=y").status_code == 404
+
+
+def test_login_page_offers_the_provider(sso: Any, client: Any) -> None:
+    page = client.get("/comptes/connexion/?next=/cas/3/").content.decode()
+    assert ('<a class="button primary" href="/comptes/oidc/connexion/?next=/cas/3/">'
+            "Se connecter avec ProConnect</a>") in page
+    assert 'type="password"' in page and "Ou avec votre identifiant Boussole" in page
+
+
+def test_password_login_turned_off(sso: Any, client: Any, organisation: Any,
+                                   make_user: Any) -> None:
+    make_user("amartin", organisation)
+    with override_settings(BOUSSOLE_PASSWORD_LOGIN=False):
+        page = client.get("/comptes/connexion/").content.decode()
+        assert "Se connecter avec ProConnect" in page and 'type="password"' not in page
+        response = client.post("/comptes/connexion/",
+                               {"username": "amartin", "password": "mot-de-passe-de-test"})
+        assert response.status_code == 403
+        assert "La connexion par mot de passe est désactivée : utilisez ProConnect." in (
+            response.content.decode())
+        assert SESSION_KEY not in client.session
+    # Turned back on, the same password works (the refusal above was the setting's).
+    response = client.post("/comptes/connexion/",
+                           {"username": "amartin", "password": "mot-de-passe-de-test"})
+    assert response.status_code == 302 and SESSION_KEY in client.session
+
+
+def test_sign_in_starts_the_code_flow_with_pkce(sso: Any, client: Any) -> None:
+    response = client.get("/comptes/oidc/connexion/?next=/cas/3/")
+    assert response.status_code == 302
+    target = urlparse(response["Location"])
+    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{PROVIDER}/authorize"
+    query = parse_qs(target.query)
+    assert query["response_type"] == ["code"] and query["client_id"] == ["boussole"]
+    assert query["code_challenge_method"] == ["S256"] and query["code_challenge"]
+    assert query["redirect_uri"] == ["http://testserver/comptes/oidc/callback/"]
+    state = query["state"][0]
+    stored = client.session["oidc_states"][state]
+    assert stored["nonce"] == query["nonce"][0] and len(stored["code_verifier"]) == 64
+    assert client.session["oidc_login_next"] == "/cas/3/"
+
+
+def test_callback_failures_show_a_message_never_an_error_page(sso: Any, client: Any) -> None:
+    client.get("/comptes/oidc/connexion/")
+    # A state this browser never asked for (a replay, a forged link).
+    response = client.get("/comptes/oidc/callback/?code=abc&state=forged", follow=True)
+    assert response.redirect_chain == [("/comptes/connexion/", 302)]
+    assert "La connexion avec ProConnect a échoué. Réessayez" in response.content.decode()
+    # The person cancelled at the provider.
+    response = client.get("/comptes/oidc/callback/?error=access_denied&state=x", follow=True)
+    assert "pas abouti (annulée ou refusée par le fournisseur)" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_logout_ends_the_provider_session_after_single_sign_on(
+        sso: Any, client: Any, organisation: Any, make_user: Any) -> None:
+    user = make_user("amartin", organisation)
+    client.force_login(user, backend="boussole.web.accounts.oidc.OIDCBackend")
+    session = client.session
+    session["oidc_id_token"] = "the.id.token"
+    session.save()
+    response = client.post("/comptes/deconnexion/")
+    target = urlparse(response["Location"])
+    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{PROVIDER}/session/end"
+    query = parse_qs(target.query)
+    assert query["id_token_hint"] == ["the.id.token"]
+    assert query["post_logout_redirect_uri"] == ["http://testserver/comptes/connexion/"]
+    assert query["state"]
+    assert SESSION_KEY not in client.session
+    # A password session, or a provider without end-session endpoint: local logout only.
+    client.force_login(user)
+    assert client.post("/comptes/deconnexion/")["Location"] == "/comptes/connexion/"
+    client.force_login(user, backend="boussole.web.accounts.oidc.OIDCBackend")
+    session = client.session
+    session["oidc_id_token"] = "the.id.token"
+    session.save()
+    with override_settings(BOUSSOLE_OIDC_END_SESSION_ENDPOINT=""):
+        assert client.post("/comptes/deconnexion/")["Location"] == "/comptes/connexion/"
+
+
+# --- Settings from the environment ------------------------------------------------------------
+
+ENV = {
+    "BOUSSOLE_OIDC_CLIENT_ID": "boussole",
+    "BOUSSOLE_OIDC_CLIENT_SECRET": "secret",
+    "BOUSSOLE_OIDC_AUTHORIZATION_ENDPOINT": f"{PROVIDER}/api/v2/authorize",
+    "BOUSSOLE_OIDC_TOKEN_ENDPOINT": f"{PROVIDER}/api/v2/token",
+    "BOUSSOLE_OIDC_USERINFO_ENDPOINT": f"{PROVIDER}/api/v2/userinfo",
+    "BOUSSOLE_OIDC_JWKS_ENDPOINT": f"{PROVIDER}/api/v2/jwks",
+    "BOUSSOLE_OIDC_ORGANISATION": "ville-de-test",
+}
+
+
+def read_settings(monkeypatch: Any, **env: str) -> dict[str, Any]:
+    """The settings module run afresh with these variables (Django's settings are untouched)."""
+    for name in ("BOUSSOLE_PASSWORD_LOGIN", "BOUSSOLE_OIDC_CLIENT_ID",
+                 "BOUSSOLE_OIDC_END_SESSION_ENDPOINT", "BOUSSOLE_OIDC_SCOPES",
+                 "BOUSSOLE_OIDC_DEFAULT_ROLE", "BOUSSOLE_OIDC_CREATE_USERS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(SETTINGS_FILE))
+
+
+def test_settings_without_single_sign_on(monkeypatch: Any) -> None:
+    values = read_settings(monkeypatch)
+    assert values["BOUSSOLE_OIDC_ENABLED"] is False and values["BOUSSOLE_PASSWORD_LOGIN"] is True
+    assert "boussole.web.accounts.oidc.OIDCBackend" not in values["AUTHENTICATION_BACKENDS"]
+    assert "OIDC_RP_CLIENT_ID" not in values
+    with pytest.raises(ImproperlyConfigured, match="configurez d'abord la connexion unique"):
+        read_settings(monkeypatch, BOUSSOLE_PASSWORD_LOGIN="0")
+
+
+def test_settings_with_single_sign_on(monkeypatch: Any) -> None:
+    values = read_settings(monkeypatch, **ENV, BOUSSOLE_PASSWORD_LOGIN="0",
+                           BOUSSOLE_OIDC_END_SESSION_ENDPOINT=f"{PROVIDER}/api/v2/session/end")
+    assert values["AUTHENTICATION_BACKENDS"][-1] == "boussole.web.accounts.oidc.OIDCBackend"
+    assert values["OIDC_OP_AUTHORIZATION_ENDPOINT"] == f"{PROVIDER}/api/v2/authorize"
+    assert values["OIDC_RP_SCOPES"] == "openid email given_name usual_name"
+    assert (values["OIDC_USE_PKCE"], values["OIDC_RP_SIGN_ALGO"]) == (True, "RS256")
+    assert (values["OIDC_CREATE_USER"], values["BOUSSOLE_OIDC_DEFAULT_ROLE"]) == (False, "porteur")
+    assert values["BOUSSOLE_OIDC_ROLE_CLAIM"] == ""
+    assert values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["form-action"] == ["'self'", PROVIDER]
+    values = read_settings(monkeypatch, **ENV, BOUSSOLE_OIDC_SCOPES="openid  email profile")
+    assert values["OIDC_RP_SCOPES"] == "openid email profile"
+    assert values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["form-action"] == ["'self'"]
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("BOUSSOLE_OIDC_JWKS_ENDPOINT", "", "BOUSSOLE_OIDC_JWKS_ENDPOINT est obligatoire"),
+    ("BOUSSOLE_OIDC_ORGANISATION", "", "BOUSSOLE_OIDC_ORGANISATION est obligatoire"),
+    ("BOUSSOLE_OIDC_TOKEN_ENDPOINT", "idp/token", "adresse https"),
+    ("BOUSSOLE_OIDC_DEFAULT_ROLE", "admin", "porteur, representant_personnel ou prestataire"),
+    ("BOUSSOLE_OIDC_SCOPES", "openid profile", "contenir openid et email"),
+    ("BOUSSOLE_OIDC_CREATE_USERS", "oui", "true, false, 1 ou 0"),
+])
+def test_settings_refuse_a_bad_configuration(monkeypatch: Any, variable: str, value: str,
+                                             message: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=message):
+        read_settings(monkeypatch, **{**ENV, variable: value})
