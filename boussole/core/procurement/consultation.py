@@ -141,27 +141,25 @@ def override_problem(maturity: str, reason: str, codes: Mapping[str, str]) -> st
 # --- What a bid would change in the profile ----------------------------------------------------
 
 #: A vendor question's answer → the profile fact it settles (question id → value → (fact, value)).
-#: Only unambiguous implications are listed; the rules engine evaluates the case's own facts
-#: with these replaced, so that the comparison shows the legal flags each bid would raise.
+#: Only unambiguous implications are listed (a hosting outside France may still be in the
+#: European Union: no implication); the rules engine evaluates the case's own facts with these
+#: replaced, so that the comparison shows the legal flags each bid would raise.
 IMPLIED_FACTS: Mapping[str, Mapping[str, tuple[str, Any]]] = {
     "evolution_modele": {"oui": ("apprentissage_continu", "oui"),
                          "non": ("apprentissage_continu", "non")},
     "ouverture_modeles_donnees": {"oui": ("regles_communicables", "oui"),
                                   "non": ("regles_communicables", "non")},
-    "infrastructure_en_france": {"oui": ("hebergement", "cloud_ue")},
 }
 
 
 def implied_facts(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
-    """The case's ``facts`` completed with what the bidder's ``answers`` settle: a fact the case
-    leaves unanswered or answers "je ne sais pas" takes the bid's value; a fact the case
-    answers keeps the case's value."""
+    """The case's ``facts`` as the bid would make them: each fact a bidder's answer settles
+    (:data:`IMPLIED_FACTS`) takes the bid's value, since the bid describes the solution it
+    offers; the other facts keep the case's values."""
     merged = dict(facts)
     for question_id, implications in IMPLIED_FACTS.items():
         value = answers.get(question_id)
-        if not isinstance(value, str) or value not in implications:
-            continue
-        fact, fact_value = implications[value]
-        if merged.get(fact) in (None, "nsp"):
+        if isinstance(value, str) and value in implications:
+            fact, fact_value = implications[value]
             merged[fact] = fact_value
     return merged
