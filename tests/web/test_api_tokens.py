@@ -109,3 +109,50 @@ def test_expired_token_and_inactive_person_are_refused(client: Any, organisation
 def test_tokens_page_needs_login(client: Any) -> None:
     response = client.get(PAGE)
     assert response.status_code == 302 and "connexion" in response["Location"]
+
+
+WATCH = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(event.violatedDirective + " " + (event.blockedURI || "inline"));
+});
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_tokens_page_and_docs_page(page: Any, organisation: Any,
+                                           make_user: Any) -> None:
+    """The tokens page with the keyboard and axe-core; the API docs page renders Swagger UI
+    from this server only, without a single Content-Security-Policy violation."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import axe_violations
+
+    make_user("juriste", organisation, role="referent")
+    page.add_init_script(WATCH)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto("/comptes/connexion/")
+    page.get_by_label("Identifiant").fill("juriste")
+    page.get_by_label("Mot de passe").fill("mot-de-passe-de-test")
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(PAGE)
+    page.get_by_label("Nom du jeton").fill("Tableur")
+    page.get_by_label("Lecture et écriture").check()
+    page.get_by_role("button", name="Créer le jeton").click()
+    token = page.get_by_label("Jeton", exact=True).input_value()
+    assert token.startswith("bsl_")
+    expect(page.get_by_role("cell", name="Actif")).to_be_visible()
+    assert axe_violations(page) == []
+    assert page.evaluate("window.__violations") == []
+
+    page.goto("/api/v1/docs")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible(timeout=15000)
+    expect(page.get_by_text("/api/v1/cases/{case_id}/answers/{item_id}")).to_be_visible()
+    assert page.evaluate("window.__violations") == []
+    assert errors == []
+
+    page.goto(PAGE)
+    page.get_by_role("button", name="Révoquer le jeton « Tableur »").click()
+    expect(page.get_by_text("est révoqué")).to_be_visible()
