@@ -143,25 +143,23 @@ def filter_entries(items: Iterable[Entry], chosen: Mapping[str, Any]) -> list[En
 # --- Open data -------------------------------------------------------------------------------
 
 
-def absolute(path: str, request: HttpRequest | None = None) -> str:
-    """The address of ``path`` as people reach the site: ``BOUSSOLE_SITE_URL`` when set, else
-    the request's host; the path alone without either."""
-    if settings.BOUSSOLE_SITE_URL:
-        return f"{settings.BOUSSOLE_SITE_URL}{path}"
+def absolute(path: str, request: HttpRequest | None = None, base_url: str = "") -> str:
+    """The address of ``path`` as people reach the site: ``base_url`` or else
+    ``BOUSSOLE_SITE_URL`` when set, else the request's host; the path alone without any."""
+    base = (base_url or settings.BOUSSOLE_SITE_URL).strip().rstrip("/")
+    if base:
+        return f"{base}{path}"
     if request is not None:
         return request.build_absolute_uri(path)
     return path
 
 
-def opendata_rows(items: Iterable[Entry], request: HttpRequest | None = None
-                  ) -> list[dict[str, Any]]:
-    return [opendata.row(entry.content, absolute(entry.path, request)) for entry in items]
-
-
 def opendata_files(organisation: Organisation | None, *, formats: Sequence[str] = opendata.FORMATS,
-                   request: HttpRequest | None = None,
+                   request: HttpRequest | None = None, base_url: str = "",
                    now: dt.datetime | None = None) -> dict[str, str]:
-    """Every open-data file of a register (one organisation's, or the instance's), by name."""
+    """Every open-data file of a register (one organisation's, or the instance's), by name;
+    the notices' addresses are absolute when the site's address is known (``base_url``,
+    ``BOUSSOLE_SITE_URL`` or the request)."""
     items = entries(organisation)
     if organisation is None:
         name, title = "registre-boussole", "Registre public des algorithmes"
@@ -171,8 +169,12 @@ def opendata_files(organisation: Organisation | None, *, formats: Sequence[str] 
         title = f"Registre public des algorithmes — {organisation.name}"
         home = reverse("register:organisation", kwargs={"organisation": organisation.slug})
     created = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
-    return opendata.files(opendata_rows(items, request), name=name, title=title,
-                          created=created, formats=formats, homepage=absolute(home, request))
+    rows = [opendata.row(entry.content, absolute(entry.path, request, base_url))
+            for entry in items]
+    homepage = absolute(home, request, base_url)
+    return opendata.files(rows, name=name, title=title, created=created, formats=formats,
+                          homepage=homepage if homepage.startswith(("https://", "http://"))
+                          else "")
 
 
 # --- Questions from the public ---------------------------------------------------------------
