@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from boussole.core import transparency
+
 #: Kinds of message.
 QUESTION: Final = "question"
 ERROR: Final = "erreur"
@@ -88,13 +90,6 @@ def may_moderate(*, role: str, domain: str, publishers: str) -> bool:
     """Whether a person of ``role`` (and referent ``domain``) may answer the public's messages:
     the organisation's administrator, and the people the organisation lets publish notices
     (``publishers``: comma-separated codes, a role such as ``admin`` or a role and a domain
-    such as ``referent:juridique``)."""
-    if role == "admin":
-        return True
-    for code in (part.strip() for part in publishers.split(",")):
-        if not code:
-            continue
-        wanted_role, _sep, wanted_domain = code.partition(":")
-        if wanted_role == role and (not wanted_domain or wanted_domain == domain):
-            return True
-    return False
+    such as ``referent:juridique`` — :func:`boussole.core.transparency.may_publish`)."""
+    return role == "admin" or transparency.may_publish(role=role, domain=domain,
+                                                       setting=publishers)
