@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 import odfdo
 from odfdo import Element
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -177,7 +177,11 @@ def _ods_validations(rows: list[tuple[VendorQuestion, list[Cell]]]) -> tuple[str
 
 def _questions_table(rows: list[tuple[VendorQuestion, list[Cell]]],
                      validations: Mapping[str, str], *, spreadsheet: bool) -> odfdo.Table:
+    # Protected without a password in a spreadsheet: only the answer cells (style
+    # « bxAnswer », not protected) can be typed in; the reader checks the rest anyway.
     table = odfdo.Table(SHEET_QUESTIONS)
+    if spreadsheet:
+        table.set_attribute("table:protected", "true")
     if spreadsheet:
         for index in range(len(COLUMNS)):
             table.append(Element.from_tag(
@@ -271,6 +275,12 @@ def _xlsx(grid: Grid, case_info: Mapping[str, Any],
         cell.alignment = wrap
         cell.fill = PatternFill("solid", fgColor="DDE3EA")
     sheet.freeze_panes = "A2"
+    # Protected without a password: only the answer cells can be typed in (rows and columns
+    # may still be resized); the reader checks the rest anyway.
+    sheet.protection.sheet = True
+    sheet.protection.formatRows = False
+    sheet.protection.formatColumns = False
+    sheet.protection.formatCells = False
     answer_fill = PatternFill("solid", fgColor="FFF8DC")
 
     lists = workbook.create_sheet(SHEET_LISTS)
@@ -286,6 +296,7 @@ def _xlsx(grid: Grid, case_info: Mapping[str, Any],
             cell.alignment = wrap
             if column > ANSWER_COLUMN:
                 cell.fill = answer_fill
+                cell.protection = Protection(locked=False)
         if question.choices:
             if question.choices not in ranges:
                 column_letter = get_column_letter(len(ranges) + 1)

@@ -454,3 +454,13 @@ def test_vendor_question_cell_values() -> None:
     assert question.option_code("  ovhcloud ") == "ovhcloud"
     assert question.option_code("Google  Cloud (GCP)") == "gcp"
     assert question.option_code("Scaleway") is None
+
+
+def test_only_the_answer_cells_are_open_to_typing(packs: dict[str, bytes]) -> None:
+    sheet = openpyxl.load_workbook(io.BytesIO(packs["xlsx"]))[SHEET_QUESTIONS]
+    assert sheet.protection.sheet and not sheet.protection.formatRows
+    assert [sheet.cell(row=2, column=c).protection.locked for c in range(1, 9)] == [
+        True] * 5 + [False] * 3
+    content = zipfile.ZipFile(io.BytesIO(packs["ods"])).read("content.xml").decode()
+    assert '<table:table table:name="Questionnaire" table:protected="true">' in content
+    assert re.search(r'style:name="bxAnswer"[^>]*>.*?style:cell-protect="none"', content)
