@@ -32,6 +32,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from boussole.web.accounts.models import User
+from tests.conftest import axe_violations
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_FILE = ROOT / "boussole" / "settings.py"
@@ -200,6 +201,7 @@ def test_sign_in_with_pkce_then_sign_out_of_both(page: Any, servers: Servers) ->
     page.goto(f"{servers.boussole}/comptes/connexion/")
     assert page.get_by_role("link", name=f"Se connecter avec {PROVIDER}").is_visible()
     assert page.locator("input[type=password]").count() == 0
+    assert axe_violations(page) == []
 
     requested = sign_in_at_provider(page, servers, "alice", "alice-pw")
 
@@ -239,6 +241,7 @@ def test_unknown_person_is_refused_with_a_message(page: Any, servers: Servers) -
     assert urlparse(page.url).path == "/comptes/connexion/"
     message = page.locator(".messages").inner_text()
     assert "Aucun compte Boussole de Ville de Test n'a l'adresse bob@ville-test.fr" in message
+    assert axe_violations(page) == []
     # No session: the home page sends back to the login page.
     page.goto(f"{servers.boussole}/")
     assert urlparse(page.url).path == "/comptes/connexion/"
