@@ -170,7 +170,7 @@ def test_reader_reads_xlsx_shared_inline_and_numbers() -> None:
     rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
             b'relationships"><Relationship Id="rId1" Type="x" Target="worksheets/s.xml"/>'
             b'</Relationships>')
-    shared = (f'<sst xmlns="{main}"><si><t>un</t></si><si><r><t>de</t></r><r><t>ux</t></r>'
+    shared = (f'<sst xmlns="{main}"><si><t>un</t></si><si><r><t>de</t></r><r><t>ux_x000D_</t></r>'
               f'</si></sst>').encode()
     sheet = (f'<worksheet xmlns="{main}"><sheetData><row r="1"><c r="A1" t="s"><v>1</v></c>'
              f'<c r="C1"><v>3.5</v></c></row><row r="3"><c r="B3" t="inlineStr"><is><t>trois'
@@ -178,5 +178,5 @@ def test_reader_reads_xlsx_shared_inline_and_numbers() -> None:
              ).encode()
     data = _zip({"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels,
                  "xl/sharedStrings.xml": shared, "xl/worksheets/s.xml": sheet})
-    assert read_tables(data, "a.xlsx") == {"S": [["deux", None, 3.5], [],
+    assert read_tables(data, "a.xlsx") == {"S": [["deux\r", None, 3.5], [],
                                                  [None, "trois", None, True]]}

@@ -52,6 +52,8 @@ _PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
+#: How Office Open XML escapes a character XML cannot hold (« _x000D_ » for a carriage return).
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 class SheetError(Exception):
@@ -239,7 +241,7 @@ def _xlsx_text(element: ElementTree.Element) -> str:
         text = run.find(_S + "t")
         if text is not None:
             parts.append(text.text or "")
-    return "".join(parts)
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), "".join(parts))
 
 
 def _column_index(letters: str) -> int:
