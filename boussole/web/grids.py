@@ -24,13 +24,20 @@ def grid_for(grid_id: str, version: int) -> Grid:
     return registry().get(grid_id, version)
 
 
+def _key_version(key: str) -> int:
+    version = key.partition("@")[2]
+    return int(version) if version.isdigit() else 0
+
+
 def grid_for_new_case(organisation: Any) -> Grid:
-    """The grid a new case of ``organisation`` is pinned to: its default grid (administration
-    settings) while that version still exists, else the latest version."""
-    key = str(getattr(organisation, "default_grid", "") or "")
-    if key:
+    """The grid a new case of ``organisation`` is pinned to (administration settings): its
+    default grid, else the latest of the versions it offers, else the latest version; a
+    version no longer installed is skipped."""
+    keys = [str(getattr(organisation, "default_grid", "") or "")]
+    keys += sorted(getattr(organisation, "grid_keys", ()), key=_key_version, reverse=True)
+    for key in filter(None, keys):
         try:
             return registry().get_key(key)
         except (LookupError, ValueError):
-            pass
+            continue
     return current_grid()

@@ -331,3 +331,16 @@ def test_people_page_queries_are_bounded(client: Any, admin: Any, organisation: 
     with django_assert_max_num_queries(8):
         assert client.get(reverse("administration:people")).status_code == 200
     assert Invitation.objects.count() == 15
+
+
+def test_offered_versions_without_default_give_the_latest_offered(
+        admin: Any, organisation: Any) -> None:
+    from boussole.web.grids import grid_for_new_case
+
+    assert grid_for_new_case(organisation).version == 2
+    organisation.grid_versions = "boussole-nantes@1"
+    assert grid_for_new_case(organisation).version == 1
+    organisation.grid_versions = "boussole-nantes@1,boussole-nantes@2"
+    assert grid_for_new_case(organisation).version == 2
+    organisation.default_grid = "boussole-nantes@9"  # no longer installed: skipped
+    assert grid_for_new_case(organisation).version == 2
