@@ -464,3 +464,13 @@ def test_only_the_answer_cells_are_open_to_typing(packs: dict[str, bytes]) -> No
     content = zipfile.ZipFile(io.BytesIO(packs["ods"])).read("content.xml").decode()
     assert '<table:table table:name="Questionnaire" table:protected="true">' in content
     assert re.search(r'style:name="bxAnswer"[^>]*>.*?style:cell-protect="none"', content)
+
+
+def test_line_breaks_of_any_office_suite_become_line_feeds(packs: dict[str, bytes]) -> None:
+    def edit(workbook: Any) -> None:
+        sheet = workbook[SHEET_QUESTIONS]
+        sheet.cell(row=row_of(24), column=6, value="Serveurs\r\nGPU A100")
+        sheet.cell(row=row_of(24), column=7, value="Inventaire\rdu parc")
+    result = read_annex(_fill_xlsx(packs["xlsx"], edit), "offre.xlsx", GRID)
+    assert result["fabrication_type_materiel"] == AnnexAnswer(
+        "Serveurs\nGPU A100", "Inventaire\ndu parc", "")

@@ -87,7 +87,12 @@ def _text(cell: Cell) -> str:
         return "Oui" if cell else "Non"
     if isinstance(cell, float):
         return str(int(cell)) if cell.is_integer() else str(cell).replace(".", ",")
-    return cell.replace("\r\n", "\n").strip()
+    return _lines(cell).strip()
+
+
+def _lines(text: str) -> str:
+    """Line breaks as line feeds, whatever the office suite wrote (CR LF, CR)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class _Checker:
@@ -197,7 +202,7 @@ class _Checker:
             if question.type == "text":
                 raw = _text(cell)
         else:
-            raw = cell.strip()
+            raw = _lines(cell).strip()
             if "\x00" in raw:
                 self.add(where, "le caractère nul n'est pas admis.")
                 return None
