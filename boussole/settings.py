@@ -403,7 +403,23 @@ if BOUSSOLE_OIDC_ENABLED:
     OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
     LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
     OIDC_CREATE_USER = env_bool("BOUSSOLE_OIDC_CREATE_USERS", False)
-    BOUSSOLE_OIDC_ORGANISATION = _oidc_setting("BOUSSOLE_OIDC_ORGANISATION")
+    # The organisation people are matched in: one slug, or the value of a claim (e.g. ProConnect's
+    # siret) mapped to slugs by BOUSSOLE_OIDC_ORGANISATIONS ("value=slug,value=slug").
+    BOUSSOLE_OIDC_ORGANISATION_CLAIM = os.environ.get("BOUSSOLE_OIDC_ORGANISATION_CLAIM",
+                                                      "").strip()
+    BOUSSOLE_OIDC_ORGANISATIONS: dict[str, str] = {}
+    for _pair in env_list("BOUSSOLE_OIDC_ORGANISATIONS", ""):
+        _value, _sep, _slug = (part.strip() for part in _pair.partition("="))
+        if not (_value and _sep and _slug):
+            raise _refuse("BOUSSOLE_OIDC_ORGANISATIONS", "être une liste valeur=organisation "
+                          "séparée par des virgules", os.environ["BOUSSOLE_OIDC_ORGANISATIONS"])
+        BOUSSOLE_OIDC_ORGANISATIONS[_value] = _slug
+    if BOUSSOLE_OIDC_ORGANISATION_CLAIM and not BOUSSOLE_OIDC_ORGANISATIONS:
+        raise ImproperlyConfigured(
+            "BOUSSOLE_OIDC_ORGANISATION_CLAIM demande BOUSSOLE_OIDC_ORGANISATIONS (par exemple "
+            "21440109300015=nantes-metropole).")
+    BOUSSOLE_OIDC_ORGANISATION = _oidc_setting("BOUSSOLE_OIDC_ORGANISATION",
+                                               required=not BOUSSOLE_OIDC_ORGANISATION_CLAIM)
     BOUSSOLE_OIDC_DEFAULT_ROLE = (os.environ.get("BOUSSOLE_OIDC_DEFAULT_ROLE", "").strip().lower()
                                   or "porteur")
     if BOUSSOLE_OIDC_DEFAULT_ROLE not in BOUSSOLE_OIDC_DEFAULT_ROLES:

@@ -4,6 +4,7 @@ the login and logout views. The whole flow against a real provider: test_oidc_en
 from __future__ import annotations
 
 import logging
+import os
 import runpy
 import time
 from collections.abc import Iterator
@@ -80,6 +81,22 @@ def test_matched_by_email_case_insensitively_within_the_organisation(
         bob = make_user("bob", organisation, email="bob@ville-test.fr")
         assert "Aucun compte Boussole de Commune voisine" in refusal(claims("bob@ville-test.fr"))
         assert bob.role == "porteur"
+
+
+def test_organisation_from_a_claim(sso: Any, organisation: Any, other_organisation: Any,
+                                   make_user: Any, caplog: Any) -> None:
+    alice = make_user("amartin", organisation, email="alice.martin@ville-test.fr")
+    voisine = make_user("avoisin", other_organisation, email="alice.martin@ville-test.fr")
+    with override_settings(BOUSSOLE_OIDC_ORGANISATION_CLAIM="siret",
+                           BOUSSOLE_OIDC_ORGANISATIONS={"21440109300015": "ville-de-test",
+                                                        "214 401 093 00099": "commune-voisine"},
+                           BOUSSOLE_OIDC_ORGANISATION=""):
+        assert oidc.match_user(claims(siret="21440109300015")) == alice
+        assert oidc.match_user(claims(siret="21440109300099")) == voisine
+        for unknown in ("11002001300097", None, ["21440109300015"]):
+            assert refusal(claims(siret=unknown)) == (
+                "Votre organisation n'utilise pas cette instance de Boussole.")
+    assert "ne désigne aucune organisation" in caplog.text
 
 
 def test_existing_names_kept_missing_names_filled(sso: Any, organisation: Any,
@@ -247,12 +264,15 @@ def test_password_login_turned_off(sso: Any, client: Any, organisation: Any,
 
 
 def test_sign_in_starts_the_code_flow_with_pkce(sso: Any, client: Any) -> None:
-    response = client.get("/comptes/oidc/connexion/?next=/cas/3/")
+    with override_settings(OIDC_AUTH_REQUEST_EXTRA_PARAMS={"acr_values": "eidas1"}):
+        response = client.get("/comptes/oidc/connexion/?next=/cas/3/")
     assert response.status_code == 302
     target = urlparse(response["Location"])
     assert f"{target.scheme}://{target.netloc}{target.path}" == f"{PROVIDER}/authorize"
     query = parse_qs(target.query)
     assert query["response_type"] == ["code"] and query["client_id"] == ["boussole"]
+    assert query["scope"] == ["openid email given_name usual_name"]
+    assert query["acr_values"] == ["eidas1"]
     assert query["code_challenge_method"] == ["S256"] and query["code_challenge"]
     assert query["redirect_uri"] == ["http://testserver/comptes/oidc/callback/"]
     state = query["state"][0]
@@ -314,10 +334,9 @@ ENV = {
 
 def read_settings(monkeypatch: Any, **env: str) -> dict[str, Any]:
     """The settings module run afresh with these variables (Django's settings are untouched)."""
-    for name in ("BOUSSOLE_PASSWORD_LOGIN", "BOUSSOLE_OIDC_CLIENT_ID",
-                 "BOUSSOLE_OIDC_END_SESSION_ENDPOINT", "BOUSSOLE_OIDC_SCOPES",
-                 "BOUSSOLE_OIDC_DEFAULT_ROLE", "BOUSSOLE_OIDC_CREATE_USERS"):
-        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if name.startswith(("BOUSSOLE_OIDC_", "BOUSSOLE_PASSWORD_LOGIN")):
+            monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(SETTINGS_FILE))
@@ -341,10 +360,27 @@ def test_settings_with_single_sign_on(monkeypatch: Any) -> None:
     assert (values["OIDC_USE_PKCE"], values["OIDC_RP_SIGN_ALGO"]) == (True, "RS256")
     assert (values["OIDC_CREATE_USER"], values["BOUSSOLE_OIDC_DEFAULT_ROLE"]) == (False, "porteur")
     assert values["BOUSSOLE_OIDC_ROLE_CLAIM"] == ""
+    assert values["OIDC_AUTH_REQUEST_EXTRA_PARAMS"] == {}
+    assert values["BOUSSOLE_OIDC_ORGANISATION"] == "ville-de-test"
     assert values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["form-action"] == ["'self'", PROVIDER]
-    values = read_settings(monkeypatch, **ENV, BOUSSOLE_OIDC_SCOPES="openid  email profile")
+    values = read_settings(monkeypatch, **ENV, BOUSSOLE_OIDC_SCOPES="openid  email profile",
+                           BOUSSOLE_OIDC_ACR_VALUES="eidas1")
     assert values["OIDC_RP_SCOPES"] == "openid email profile"
+    assert values["OIDC_AUTH_REQUEST_EXTRA_PARAMS"] == {"acr_values": "eidas1"}
     assert values["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["form-action"] == ["'self'"]
+
+
+def test_settings_organisation_from_a_claim(monkeypatch: Any) -> None:
+    values = read_settings(monkeypatch, **{
+        **ENV, "BOUSSOLE_OIDC_ORGANISATION": "", "BOUSSOLE_OIDC_ORGANISATION_CLAIM": "siret",
+        "BOUSSOLE_OIDC_ORGANISATIONS": "21440109300015 = nantes-metropole,21440109300023=nantes"})
+    assert values["BOUSSOLE_OIDC_ORGANISATIONS"] == {"21440109300015": "nantes-metropole",
+                                                     "21440109300023": "nantes"}
+    with pytest.raises(ImproperlyConfigured, match="demande BOUSSOLE_OIDC_ORGANISATIONS"):
+        read_settings(monkeypatch, **{**ENV, "BOUSSOLE_OIDC_ORGANISATION_CLAIM": "siret"})
+    with pytest.raises(ImproperlyConfigured, match="valeur=organisation"):
+        read_settings(monkeypatch, **{**ENV, "BOUSSOLE_OIDC_ORGANISATION_CLAIM": "siret",
+                                      "BOUSSOLE_OIDC_ORGANISATIONS": "21440109300015"})
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [

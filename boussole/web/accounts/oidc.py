@@ -3,7 +3,9 @@
 The provider authenticates the person; Boussole decides who they are here:
 
 - a person is matched by e-mail address (case-insensitive) among the accounts of the organisation
-  named by ``BOUSSOLE_OIDC_ORGANISATION``; a deactivated account is refused;
+  named by ``BOUSSOLE_OIDC_ORGANISATION`` (or found from a claim, such as ProConnect's siret, by
+  ``BOUSSOLE_OIDC_ORGANISATION_CLAIM`` and ``BOUSSOLE_OIDC_ORGANISATIONS``); a deactivated
+  account is refused;
 - an unknown person is refused with a French message on the login page, unless
   ``BOUSSOLE_OIDC_CREATE_USERS`` is on: then an account is created with
   ``BOUSSOLE_OIDC_DEFAULT_ROLE`` (and a log line says so);
@@ -118,12 +120,30 @@ def claimed_email(claims: Mapping[str, Any]) -> str:
     return email.strip()
 
 
-def organisation() -> Organisation:
-    slug = str(getattr(settings, "BOUSSOLE_OIDC_ORGANISATION", "") or "")
+def _compact(value: object) -> str:
+    return "".join(str(value).split())
+
+
+def organisation(claims: Mapping[str, Any]) -> Organisation:
+    """The organisation the person is matched in: ``BOUSSOLE_OIDC_ORGANISATION``, or the one
+    ``BOUSSOLE_OIDC_ORGANISATIONS`` gives for the value of ``BOUSSOLE_OIDC_ORGANISATION_CLAIM``."""
+    claim = str(getattr(settings, "BOUSSOLE_OIDC_ORGANISATION_CLAIM", "") or "")
+    if claim:
+        mapping = {_compact(key): slug for key, slug in
+                   getattr(settings, "BOUSSOLE_OIDC_ORGANISATIONS", {}).items()}
+        value = claims.get(claim)
+        slug = mapping.get(_compact(value)) if isinstance(value, str | int) else None
+        if slug is None:
+            logger.warning("Connexion unique refusée : la revendication %s vaut %r, qui ne "
+                           "désigne aucune organisation de BOUSSOLE_OIDC_ORGANISATIONS.",
+                           claim, value)
+            raise Refused(_("Votre organisation n'utilise pas cette instance de Boussole."))
+    else:
+        slug = str(getattr(settings, "BOUSSOLE_OIDC_ORGANISATION", "") or "")
     found = Organisation.objects.filter(slug=slug).first()
     if found is None:
-        logger.error("Connexion unique : l'organisation « %s » (BOUSSOLE_OIDC_ORGANISATION) "
-                     "n'existe pas.", slug)
+        logger.error("Connexion unique : l'organisation « %s » (BOUSSOLE_OIDC_ORGANISATION ou "
+                     "BOUSSOLE_OIDC_ORGANISATIONS) n'existe pas.", slug)
         raise Refused(_("La connexion unique est mal configurée (organisation introuvable). "
                         "Prévenez l'administrateur·rice de Boussole."))
     return found
@@ -133,7 +153,7 @@ def match_user(claims: Mapping[str, Any]) -> User:
     """The Boussole account of the person the claims describe, created if allowed; raises
     :class:`Refused` with the French reason otherwise."""
     email = claimed_email(claims)
-    org = organisation()
+    org = organisation(claims)
     candidates = list(User.objects.filter(organisation=org, email__iexact=email))
     active = [user for user in candidates if user.is_active]
     if len(active) > 1:
