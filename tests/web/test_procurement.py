@@ -176,7 +176,7 @@ def test_maturity_override_needs_a_reason_and_is_audited(setup: Setup, client: A
     assert answer.maturity == "partial" and answer.effective_maturity == "complete"
     assert answer.override_by == setup.lawyer
     event = AuditEvent.objects.get(case=setup.case, action="procurement_maturity_changed")
-    assert event.before == "partial" and event.after == "complete"
+    assert event.before == "Réponse partielle" and event.after == "Réponse complète"
     page = client.get(f"/cas/{setup.case.pk}/marche/{setup.consultation.pk}/"
                       f"soumissionnaires/{bidder.pk}/").content.decode()
     assert "Inventaire détaillé joint" in page

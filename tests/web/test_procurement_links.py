@@ -157,3 +157,18 @@ def test_a_closed_consultation_freezes_the_links(client: Any, two_bidders: Any) 
     services.consultation_close(consultation=setup.consultation, user=setup.pilot)
     assert client.get(f"/offre/{token_a}/critere/1/").status_code == 302
     assert "La consultation est close" in client.get(f"/offre/{token_a}/").content.decode()
+
+
+def test_the_journal_tells_what_bidders_did(client: Any, two_bidders: Any) -> None:
+    setup, alpha, _beta, token_a, _token_b = two_bidders
+    answer_as_alpha(client, token_a)
+    client.post(f"/offre/{token_a}/envoyer/")
+    services.maturity_override(answer=alpha.answers.get(question_id="biometrie_absente"),
+                               user=setup.lawyer, maturity="partial",
+                               reason="Réponse donnée oralement en réunion.")
+    client.force_login(setup.pilot)
+    journal = client.get(f"/cas/{setup.case.pk}/journal/").content.decode()
+    assert "Le soumissionnaire « Alpha IA » a envoyé ses réponses." in journal
+    assert "Le soumissionnaire « Alpha IA » a enregistré un brouillon de réponses" in journal
+    assert "Réponse donnée oralement en réunion." in journal
+    assert "not_anticipated" not in journal and ">partial<" not in journal

@@ -74,6 +74,20 @@ ACTIONS: Mapping[str, Any] = {
     "notice_unpublished": gettext_lazy("Notice publique retirée"),
     "public_question_answered": gettext_lazy("Réponse à un message du public"),
     "public_question_rejected": gettext_lazy("Message du public rejeté"),
+    "answer_confirmed": gettext_lazy("Réponse du prestataire confirmée"),
+    "procurement_opened": gettext_lazy("Consultation ouverte"),
+    "procurement_closed": gettext_lazy("Consultation close"),
+    "procurement_bidder_added": gettext_lazy("Soumissionnaire ajouté"),
+    "procurement_link_issued": gettext_lazy("Lien de soumissionnaire émis"),
+    "procurement_link_revoked": gettext_lazy("Lien de soumissionnaire révoqué"),
+    "procurement_link_extended": gettext_lazy("Lien de soumissionnaire prolongé"),
+    "procurement_bid_saved": gettext_lazy("Brouillon d'un soumissionnaire"),
+    "procurement_bid_submitted": gettext_lazy("Réponses d'un soumissionnaire envoyées"),
+    "procurement_annex_imported": gettext_lazy("Annexe fournisseur importée"),
+    "procurement_dossier_exported": gettext_lazy("Dossier fournisseur exporté"),
+    "procurement_dossier_imported": gettext_lazy("Dossier fournisseur importé"),
+    "procurement_maturity_changed": gettext_lazy("Maturité d'une réponse modifiée"),
+    "procurement_awarded": gettext_lazy("Consultation attribuée"),
 }
 
 #: The names of the values an event keeps before/after (ids and whole documents are left out:
@@ -516,6 +530,38 @@ def _public_question_sentence(grid: Grid, e: AuditEvent, who: str, item: str) ->
                                                                          "item": item}
 
 
+def _procurement_sentence(grid: Grid, e: AuditEvent, who: str, item: str) -> str:
+    """Bidders have no account: their actions name the bidder (the event's note)."""
+    bidder = e.note.partition(" — ")[0] or "—"
+    if e.action == "procurement_bid_saved":
+        return _("Le soumissionnaire « %(bidder)s » a enregistré un brouillon de réponses "
+                 "(%(n)s questions).") % {"bidder": bidder,
+                                         "n": len(_get(e.after, "questions") or [])}
+    if e.action == "procurement_bid_submitted":
+        return _("Le soumissionnaire « %(bidder)s » a envoyé ses réponses.") % {
+            "bidder": bidder}
+    if e.action == "procurement_opened":
+        return _("%(who)s a ouvert la consultation « %(title)s ».") % {
+            "who": who, "title": _get(e.after, "title") or "—"}
+    if e.action == "procurement_maturity_changed":
+        return _("%(who)s a modifié la maturité de la réponse de « %(bidder)s » à « %(item)s » "
+                 "(%(reason)s).") % {"who": who, "bidder": bidder, "item": item,
+                                     "reason": e.note.partition(" — ")[2] or "—"}
+    if e.action == "procurement_awarded":
+        return _("%(who)s a attribué la consultation à « %(bidder)s » : %(n)s réponses "
+                 "reportées dans le dossier, à confirmer.") % {
+            "who": who, "bidder": bidder, "n": _get(e.after, "copied") or 0}
+    if e.action == "procurement_closed":
+        return _("%(who)s a clos la consultation.") % {"who": who}
+    return _("%(who)s : %(action)s (« %(bidder)s »).") % {
+        "who": who, "action": str(ACTIONS[e.action]).lower(), "bidder": bidder}
+
+
+def _confirmed_sentence(grid: Grid, e: AuditEvent, who: str, item: str) -> str:
+    return _("%(who)s a confirmé la réponse du prestataire à « %(item)s ».") % {
+        "who": who, "item": item}
+
+
 SENTENCES: Mapping[str, Sentence] = {
     "case_created": lambda g, e, who, item: _("%(who)s a créé le dossier « %(title)s ».") % {
         "who": who, "title": _get(e.after, "title") or "—"},
@@ -554,6 +600,8 @@ SENTENCES: Mapping[str, Sentence] = {
     **{code: _notice_sentence for code in ACTIONS if code.startswith("notice_")},
     **{code: _public_question_sentence for code in ACTIONS
        if code.startswith("public_question_")},
+    **{code: _procurement_sentence for code in ACTIONS if code.startswith("procurement_")},
+    "answer_confirmed": _confirmed_sentence,
 }
 
 

@@ -429,7 +429,7 @@ def maturity_override(*, answer: BidderAnswer, user: User, maturity: str, reason
                                "override_at", "updated_at"])
     audit_record(case=case, user=user, action="procurement_maturity_changed",
                  item_id=answer.question_id, note=f"{answer.bidder.name} — {reason.strip()}",
-                 before=before, after=maturity)
+                 before=maturity_rules.LABELS[before], after=maturity_rules.LABELS[maturity])
     return answer
 
 
