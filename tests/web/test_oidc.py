@@ -319,6 +319,13 @@ def test_logout_ends_the_provider_session_after_single_sign_on(
         assert client.post("/comptes/deconnexion/")["Location"] == "/comptes/connexion/"
 
 
+def test_discovery_helper_reports_an_unreachable_provider(db: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Document de découverte illisible"):
+        call_command("oidc_discover", "http://127.0.0.1:1/.well-known/openid-configuration")
+
+
 # --- Settings from the environment ------------------------------------------------------------
 
 ENV = {
