@@ -474,3 +474,27 @@ def test_line_breaks_of_any_office_suite_become_line_feeds(packs: dict[str, byte
     result = read_annex(_fill_xlsx(packs["xlsx"], edit), "offre.xlsx", GRID)
     assert result["fabrication_type_materiel"] == AnnexAnswer(
         "Serveurs\nGPU A100", "Inventaire\ndu parc", "")
+
+
+def test_multiple_choice_answers() -> None:
+    text = (bundled_grid_dir() / "boussole-nantes-v2.yaml").read_text(encoding="utf-8")
+    start = text.index("id: cpu_infrastructure")
+    cut = text.index("type: single_choice", start)
+    grid = load_grid_text(text[:cut] + "type: multiple_choice"
+                          + text[cut + len("type: single_choice"):])
+    question = next(q for q in vendor_questions(grid) if q.id == "cpu_infrastructure")
+    assert question.choices == ()  # no drop-down: several choices in one cell
+    assert "séparés par « ; »" in question.expected
+    assert question.cell_value(["aws", "ovhcloud"]) == "AWS; OVHcloud"
+    row = 2 + [q.id for q in vendor_questions(grid)].index("cpu_infrastructure")
+
+    def annex(cell: str) -> bytes:
+        def edit(workbook: Any) -> None:
+            workbook[SHEET_QUESTIONS].cell(row=row, column=6, value=cell)
+        return _fill_xlsx(vendor_pack.render(grid, INFO, "xlsx"), edit)
+    result = read_annex(annex("OVHcloud ; aws"), "offre.xlsx", grid)
+    assert result["cpu_infrastructure"].value == ["aws", "ovhcloud"]  # the grid's order
+    with pytest.raises(InvalidDocument, match="« Je ne sais pas » ne peut pas être combiné"):
+        read_annex(annex("AWS; Je ne sais pas"), "offre.xlsx", grid)
+    with pytest.raises(InvalidDocument, match="« Scaleway » n'est pas un choix proposé"):
+        read_annex(annex("AWS; Scaleway"), "offre.xlsx", grid)
