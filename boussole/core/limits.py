@@ -78,6 +78,6 @@ def texts_problems(**texts: str) -> list[str]:
 MAX_ANNEX_BYTES = 5 * 1024 * 1024
 #: Largest total uncompressed size of the annex's archive members (a zip bomb is refused
 #: before any of it is read).
-MAX_ANNEX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_ANNEX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
 #: Longest name of an attached document, in characters, in an annex or a vendor's dossier.
 MAX_DOCUMENT_NAME = 255
