@@ -83,6 +83,8 @@ _MESSAGES: dict[str, str] = {
     "string_too_short": "Texte trop court.",
     "extra_forbidden": "Champ inconnu.",
     "json_invalid": "JSON illisible.",
+    "string_pattern_mismatch": "Caractère non accepté (caractère nul).",
+    "value_error": "Caractère non accepté (caractère nul).",
 }
 
 

@@ -6,8 +6,12 @@ import datetime as dt
 from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from boussole.web.cases.models import State
+
+#: Texts without NUL characters (PostgreSQL stores none; Django's forms refuse them too).
+NO_NUL = r"^[^\x00]*$"
 
 #: The largest identifier a path accepts (beyond it, nothing exists: 404 without a query).
 MAX_ID = 2**31 - 1
@@ -79,13 +83,13 @@ class CaseDetail(CaseSummary):
 class CaseFilters(Schema):
     state: State | None = Field(None, description="Étape du dossier.")
     legal_level: LevelCode | None = Field(None, description="Niveau juridique indicatif.")
-    service: str | None = Field(None, max_length=200,
+    service: str | None = Field(None, max_length=200, pattern=NO_NUL,
                                 description="Service métier ou direction (égalité, sans "
                                             "tenir compte de la casse).")
-    referent: str | None = Field(None, max_length=150,
+    referent: str | None = Field(None, max_length=150, pattern=NO_NUL,
                                  description="Identifiant d'une personne désignée sur un "
                                              "critère du dossier.")
-    q: str | None = Field(None, max_length=200,
+    q: str | None = Field(None, max_length=200, pattern=NO_NUL,
                           description="Texte cherché dans la référence, le titre, le service "
                                       "et la finalité.")
     limit: int = Field(20, ge=1, le=100, description="Nombre de dossiers par page.")
@@ -108,7 +112,7 @@ class AnswerOut(Schema):
 class AnswerIn(Schema):
     value: Any = Field(description="Nouvelle valeur, au format du document boussole-case/1 "
                                    "(« nsp » pour « je ne sais pas »).")
-    justification: str = Field("", max_length=20_000,
+    justification: str = Field("", max_length=20_000, pattern=NO_NUL,
                                description="Justification (obligatoire pour certaines "
                                            "valeurs).")
     expected_revision: int = Field(ge=0, le=MAX_ID,
@@ -116,6 +120,23 @@ class AnswerIn(Schema):
                                                "réponse). Si la réponse a changé depuis, la "
                                                "requête est refusée (409) et rien n'est "
                                                "modifié.")
+
+    @field_validator("value")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError("caractère nul")
+        return value
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    return False
 
 
 class Assessment(Schema):
@@ -214,7 +235,7 @@ class PublicationPage(Schema):
 
 
 class PageQuery(Schema):
-    organisation: str | None = Field(None, max_length=60,
+    organisation: str | None = Field(None, max_length=60, pattern=NO_NUL,
                                      description="Identifiant d'une organisation.")
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=1_000_000)
