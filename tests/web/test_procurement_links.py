@@ -172,3 +172,32 @@ def test_the_journal_tells_what_bidders_did(client: Any, two_bidders: Any) -> No
     assert "Le soumissionnaire « Alpha IA » a enregistré un brouillon de réponses" in journal
     assert "Réponse donnée oralement en réunion." in journal
     assert "not_anticipated" not in journal and ">partial<" not in journal
+
+
+def test_a_bidder_attaches_a_document_the_group_downloads(client: Any, two_bidders: Any,
+                                                          settings: Any, tmp_path: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    setup, alpha, _beta, token_a, token_b = two_bidders
+    pdf = b"%PDF-1.7\n% fiche produit\n"
+    fake = SimpleUploadedFile("fiche.pdf", b"MZ\x90\x00 pas un pdf")
+    refused = client.post(f"/offre/{token_a}/critere/1/", {
+        "q-donnees_non_discriminatoires": "oui", "d-donnees_non_discriminatoires": fake})
+    assert refused.status_code == 400 and not alpha.answers.exists()
+    client.post(f"/offre/{token_a}/critere/1/", {
+        "q-donnees_non_discriminatoires": "oui",
+        "d-donnees_non_discriminatoires": SimpleUploadedFile("fiche.pdf", pdf)})
+    answer = alpha.answers.get()
+    assert answer.document_name == "fiche.pdf" and answer.maturity == "complete"
+    assert "Document déjà joint : fiche.pdf" in client.get(
+        f"/offre/{token_a}/critere/1/").content.decode()
+    assert "fiche.pdf" not in client.get(f"/offre/{token_b}/critere/1/").content.decode()
+    url = (f"/cas/{setup.case.pk}/marche/{setup.consultation.pk}/soumissionnaires/{alpha.pk}/"
+           f"document/{answer.pk}/")
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(setup.lawyer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == pdf
+    assert 'filename="fiche.pdf"' in response["Content-Disposition"]

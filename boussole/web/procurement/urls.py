@@ -29,6 +29,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
          views.dossier_export, name="dossier_export"),
     path("cas/<int:pk>/marche/<int:cid>/soumissionnaires/<int:bid>/maturite/<int:answer_pk>/",
          views.maturity_override, name="override"),
+    path("cas/<int:pk>/marche/<int:cid>/soumissionnaires/<int:bid>/document/<int:answer_pk>/",
+         views.document_download, name="document"),
     path("offre/<str:token>/", bid_views.overview, name="bid"),
     path("offre/<str:token>/critere/<int:number>/", bid_views.criterion,
          name="bid_criterion"),

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -369,4 +369,28 @@ def comparison_export(request: HttpRequest, pk: int, cid: int, fmt: str) -> Http
     data = vendor_comparison.render(selectors.comparison_table(consultation), fmt)
     response = HttpResponse(data, content_type=vendor_comparison.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="comparaison-offres-{cid}.{fmt}"'
+    return response
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int, cid: int, bid: int,
+                      answer_pk: int) -> HttpResponseBase:
+    """A document a bidder attached to one answer, for the case's group."""
+    from django.conf import settings
+
+    _u, _c, consultation = _consultation(request, pk, cid)
+    answer = BidderAnswer.objects.filter(bidder=_bidder(consultation, bid),
+                                         pk=answer_pk).first()
+    if answer is None or not answer.document:
+        raise Http404
+    try:
+        handle = answer.document.open("rb")
+    except OSError:
+        raise Http404 from None
+    extension = "." + answer.document.name.rsplit(".", 1)[-1].lower()
+    content_type = settings.BOUSSOLE_EVIDENCE_TYPES.get(extension, "application/octet-stream")
+    response = FileResponse(handle, as_attachment=True, filename=answer.document_name,
+                            content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
