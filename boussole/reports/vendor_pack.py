@@ -57,6 +57,8 @@ TITLE = "Questionnaire fournisseur — annexe au dossier de consultation"
 #: Column widths in centimetres (spreadsheets), in the order of ``COLUMNS``.
 WIDTHS_CM = (1.5, 4.5, 9.0, 8.0, 4.5, 6.0, 8.0, 5.0)
 SHEET_LISTS = "Listes"
+#: Width of the questionnaire table in the text document (landscape A4, 1.5 cm margins).
+ODT_TABLE_WIDTH_CM = 26.7
 
 Cell = str | int | float | None
 
@@ -187,8 +189,10 @@ def _questions_table(rows: list[tuple[VendorQuestion, list[Cell]]],
             table.append(Element.from_tag(
                 f'<table:table-column table:style-name="bxCol{index}"/>'))
     else:
-        table.append(Element.from_tag(
-            f'<table:table-column table:number-columns-repeated="{len(COLUMNS)}"/>'))
+        table.set_attribute("table:style-name", "bxTable")
+        for index in range(len(COLUMNS)):
+            table.append(Element.from_tag(
+                f'<table:table-column table:style-name="bxTCol{index}"/>'))
     table.append(_row("".join(_cell_xml(title, "bxHead") for title in COLUMNS)))
     for question, cells in rows:
         xml = "".join(
@@ -230,6 +234,31 @@ def _odf(grid: Grid, case_info: Mapping[str, Any],
         document = odfdo.Document("text")
         body = document.body
         body.clear()
+        # Landscape A4 with narrow margins: the questionnaire has eight columns.
+        for layout in document.get_styles(family="page-layout"):
+            properties = layout.get_element("style:page-layout-properties")
+            if properties is not None:
+                for name, value in (("fo:page-width", "29.7cm"), ("fo:page-height", "21cm"),
+                                    ("style:print-orientation", "landscape"),
+                                    ("fo:margin-left", "1.5cm"), ("fo:margin-right", "1.5cm")):
+                    properties.set_attribute(name, value)
+        scale = ODT_TABLE_WIDTH_CM / sum(WIDTHS_CM)
+        document.insert_style(
+            '<style:style style:name="bxTable" style:family="table"><style:table-properties '
+            f'style:width="{ODT_TABLE_WIDTH_CM}cm" table:align="margins"/></style:style>',
+            automatic=True)
+        for name, background in (("bxHead", "#dde3ea"), ("bxText", None),
+                                 ("bxAnswer", "#fff8dc")):
+            fill = f' fo:background-color="{background}"' if background else ""
+            document.insert_style(
+                f'<style:style style:name="{name}" style:family="table-cell">'
+                f'<style:table-cell-properties{fill} fo:padding="0.08cm" '
+                'fo:border="0.5pt solid #000000"/></style:style>', automatic=True)
+        for index, width in enumerate(WIDTHS_CM):
+            document.insert_style(
+                f'<style:style style:name="bxTCol{index}" style:family="table-column">'
+                f'<style:table-column-properties style:column-width="{width * scale:.2f}cm"/>'
+                "</style:style>", automatic=True)
         body.append(odfdo.Header(1, TITLE))
         for line in _heading_lines(grid, case_info):
             body.append(odfdo.Paragraph(line))
