@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from boussole.core import followup, roles
@@ -55,6 +55,14 @@ class AcceptForm(SetPasswordForm):  # type: ignore[type-arg]
         self.fields["new_password1"].help_text = _(
             "Au moins 10 caractères, ni trop courant, ni uniquement des chiffres, ni trop "
             "proche de votre nom ou de votre adresse.")
+
+
+class ResetForm(PasswordResetForm):
+    """Django's reset form: a message only to an active account, the same answer for any
+    address (no account enumeration)."""
+
+    email = forms.EmailField(label=_("Adresse électronique"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
 
 def _codes(text: str) -> list[str]:

@@ -21,7 +21,13 @@ from django.views.decorators.http import require_POST
 
 from boussole.web.accounts.models import Organisation, User
 from boussole.web.administration import selectors, services
-from boussole.web.administration.forms import AcceptForm, AssignmentForm, InviteForm, SettingsForm
+from boussole.web.administration.forms import (
+    AcceptForm,
+    AssignmentForm,
+    InviteForm,
+    ResetForm,
+    SettingsForm,
+)
 from boussole.web.administration.services import AdminRefused
 
 View = Callable[..., HttpResponse]
@@ -200,16 +206,15 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Votre compte est activé : connectez-vous avec votre "
                                     "identifiant et votre nouveau mot de passe."))
         return redirect("accounts:login")
-    response = render(request, "administration/invitation.html",
-                      {"form": form, "invitation": found})
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return render(request, "administration/invitation.html",
+                  {"form": form, "invitation": found})
 
 
 # --- Password reset: the same answer whether the address has an account or not ----------
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "administration/password_reset_form.html"
+    form_class = ResetForm
     email_template_name = "administration/password_reset_email.txt"
     subject_template_name = "administration/password_reset_subject.txt"
     success_url = reverse_lazy("administration:password_reset_done")
