@@ -218,6 +218,10 @@ def test_id_token_for_another_client_is_refused(sso: Any) -> None:
             backend.verify_token(token("another-client"), nonce="n")
         with pytest.raises(SuspiciousOperation):
             backend.verify_token(token("boussole"), nonce="replayed")
+        expired = jwt.encode({"sub": "1", "aud": "boussole", "nonce": "n",
+                              "exp": int(time.time()) - 60}, key, algorithm="RS256")
+        with pytest.raises(jwt.ExpiredSignatureError):
+            backend.verify_token(expired, nonce="n")
 
 
 def test_session_of_a_deactivated_person_ends(sso: Any, organisation: Any,
@@ -290,6 +294,20 @@ def test_callback_failures_show_a_message_never_an_error_page(sso: Any, client: 
     # The person cancelled at the provider.
     response = client.get("/comptes/oidc/callback/?error=access_denied&state=x", follow=True)
     assert "pas abouti (annulée ou refusée par le fournisseur)" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_callback_with_a_token_that_does_not_verify(sso: Any, client: Any,
+                                                    monkeypatch: Any) -> None:
+    def expired(self: Any, request: Any, **kwargs: Any) -> None:
+        raise jwt.ExpiredSignatureError("Signature has expired")
+
+    monkeypatch.setattr(oidc.OIDCBackend, "authenticate", expired)
+    start = client.get("/comptes/oidc/connexion/")
+    state = parse_qs(urlparse(start["Location"]).query)["state"][0]
+    response = client.get(f"/comptes/oidc/callback/?code=abc&state={state}", follow=True)
+    assert response.redirect_chain == [("/comptes/connexion/", 302)]
+    assert "La connexion avec ProConnect a échoué. Réessayez" in response.content.decode()
     assert SESSION_KEY not in client.session
 
 

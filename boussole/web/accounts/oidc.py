@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
@@ -270,8 +271,10 @@ class _CallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]
     def get(self, request: HttpRequest) -> HttpResponse:
         try:
             response: HttpResponse = super().get(request)
-        except (SuspiciousOperation, requests.RequestException, ValueError, KeyError) as error:
-            # A replayed or foreign state, an unreachable provider, a token that does not verify.
+        except (SuspiciousOperation, requests.RequestException, jwt.PyJWTError, ValueError,
+                KeyError) as error:
+            # A replayed or foreign state, an unreachable provider, a token that does not verify
+            # or has expired, a malformed answer.
             logger.warning("Connexion unique échouée : %s: %s", type(error).__name__, error)
             return self._refuse(_("La connexion avec %(provider)s a échoué. Réessayez ; si le "
                                   "problème persiste, prévenez l'administrateur·rice de "
