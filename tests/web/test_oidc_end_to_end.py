@@ -214,7 +214,8 @@ def test_sign_in_with_pkce_then_sign_out_of_both(page: Any, servers: Servers) ->
     assert query["scope"] == ["openid email given_name usual_name"]
     assert query["redirect_uri"] == [f"{servers.boussole}/comptes/oidc/callback/"]
 
-    # Signed in to Boussole as the account with that address (in another case), on the home page.
+    # Signed in to Boussole as the account with that address (written with other capitals at the
+    # provider), on the home page.
     assert urlparse(page.url).path == "/"
     assert page.locator(".account .who").inner_text() == "Alice Martin"
     assert page.locator(".account .role").inner_text() == "Porteur de projet"
@@ -222,7 +223,9 @@ def test_sign_in_with_pkce_then_sign_out_of_both(page: Any, servers: Servers) ->
     assert User.objects.get(username="amartin").role == "porteur"
 
     # Logging out ends both sessions: Boussole's, then the provider's (RP-initiated logout),
-    # which sends the browser back to Boussole's login page.
+    # which sends the browser back to Boussole's login page. (The logout form posts to Boussole,
+    # which redirects to the provider: Chromium follows only because the pages' CSP form-action
+    # names the provider, which the settings add when an end-session endpoint is configured.)
     requested.clear()
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url(f"{servers.boussole}/comptes/connexion/**")
