@@ -344,3 +344,31 @@ def test_offered_versions_without_default_give_the_latest_offered(
     assert grid_for_new_case(organisation).version == 2
     organisation.default_grid = "boussole-nantes@9"  # no longer installed: skipped
     assert grid_for_new_case(organisation).version == 2
+
+
+@pytest.mark.parametrize(("role", "domain", "delegation", "fields"), [
+    ("referent", "juridique", "", []),
+    ("referent", "", "", ["domain"]),
+    ("referent", "inconnu", "", ["domain"]),
+    ("elu", "", "rh", []),
+    ("elu", "juridique", "", ["delegation"]),
+    ("porteur", "", "", []),
+    ("chef", "", "", ["role"]),
+])
+def test_core_assignment_rule(role: str, domain: str, delegation: str,
+                              fields: list[str]) -> None:
+    assert [f for f, _m in roles.assignment_problems(role, domain, delegation)] == fields
+
+
+def test_core_admin_rule() -> None:
+    def problem(actor: int | None, target: int, admin: bool, stays: bool, others: int
+                ) -> str | None:
+        return roles.admin_change_problem(actor_id=actor, target_id=target,
+                                          target_is_active_admin=admin,
+                                          stays_active_admin=stays, other_active_admins=others)
+
+    assert problem(1, 1, True, True, 0) is None  # an admin edits their own domain: fine
+    assert "vous désactiver" in (problem(1, 1, True, False, 3) or "")
+    assert "au moins une" in (problem(1, 2, True, False, 0) or "")
+    assert problem(1, 2, True, False, 1) is None
+    assert problem(1, 2, False, False, 0) is None  # not an admin: no rule

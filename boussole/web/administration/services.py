@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,7 +151,11 @@ def user_invite(*, organisation: Organisation, actor: User | None, email: str, r
                 domain=domain, delegation=delegation, first_name=first_name.strip()[:150],
                 last_name=last_name.strip()[:150], is_active=False)
     user.set_unusable_password()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same address invited at the same moment
+        raise AdminRefused([("email", "Un compte existe déjà avec cette adresse.")]) from None
     invitation, token = _new_invitation(user, actor)
     _log(organisation, actor, AdminEvent.Action.USER_INVITED, target=user,
          after={"email": email, **person_state(user)})
