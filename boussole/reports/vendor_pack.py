@@ -193,7 +193,13 @@ def _questions_table(rows: list[tuple[VendorQuestion, list[Cell]]],
         for index in range(len(COLUMNS)):
             table.append(Element.from_tag(
                 f'<table:table-column table:style-name="bxTCol{index}"/>'))
-    table.append(_row("".join(_cell_xml(title, "bxHead") for title in COLUMNS)))
+    heading = _row("".join(_cell_xml(title, "bxHead") for title in COLUMNS))
+    if spreadsheet:
+        table.append(heading)
+    else:  # repeated at the top of every page
+        header_rows = Element.from_tag("<table:table-header-rows/>")
+        header_rows.append(heading)
+        table.append(header_rows)
     for question, cells in rows:
         xml = "".join(
             _cell_xml(value, "bxAnswer" if index >= ANSWER_COLUMN else "bxText",
@@ -209,6 +215,12 @@ def _metadata_table(grid: Grid, *, hidden_style: str | None) -> odfdo.Table:
     for key, value in metadata_rows(grid):
         table.append(_row(_cell_xml(key, "bxText") + _cell_xml(value, "bxText")))
     return table
+
+
+def _heading(level: int, text: str) -> odfdo.Header:
+    heading = odfdo.Header(level, text)
+    heading.set_attribute("text:style-name", f"Heading_20_{level}")
+    return heading
 
 
 def _odf(grid: Grid, case_info: Mapping[str, Any],
@@ -259,13 +271,19 @@ def _odf(grid: Grid, case_info: Mapping[str, Any],
                 f'<style:style style:name="bxTCol{index}" style:family="table-column">'
                 f'<style:table-column-properties style:column-width="{width * scale:.2f}cm"/>'
                 "</style:style>", automatic=True)
-        body.append(odfdo.Header(1, TITLE))
+        # Headings without the template's outline numbering (« 1. », « 1.1. »).
+        for level_style in document.styles.get_elements("//text:outline-level-style"):
+            level_style.set_attribute("style:num-format", "")
+            for name in ("loext:num-list-format", "style:num-suffix"):
+                if level_style.get_attribute(name) is not None:
+                    level_style.del_attribute(name)
+        body.append(_heading(1, TITLE))
         for line in _heading_lines(grid, case_info):
-            body.append(odfdo.Paragraph(line))
-        body.append(odfdo.Header(2, SHEET_INSTRUCTIONS))
+            body.append(odfdo.Paragraph(line, style="Standard"))
+        body.append(_heading(2, SHEET_INSTRUCTIONS))
         for line in instructions_fr():
-            body.append(odfdo.Paragraph(line))
-        body.append(odfdo.Header(2, SHEET_QUESTIONS))
+            body.append(odfdo.Paragraph(line, style="Text_20_body"))
+        body.append(_heading(2, SHEET_QUESTIONS))
         body.append(_questions_table(rows, {}, spreadsheet=False))
         section = Element.from_tag(
             f'<text:section text:name="{SHEET_METADATA}" text:display="none"/>')
