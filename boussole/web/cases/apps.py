@@ -6,3 +6,6 @@ class CasesConfig(AppConfig):
     name = "boussole.web.cases"
     label = "cases"
     verbose_name = _("Cas d'usage")
+
+    def ready(self) -> None:
+        from boussole.web.cases import counters  # noqa: F401 — connects the answer signals

@@ -54,6 +54,11 @@ class Case(models.Model):
     rules_version = models.CharField(_("version des règles"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counters kept by every write of an answer (boussole/web/cases/counters.py): the lists read
+    # them instead of counting the answers. ``progress`` {} means "not computed yet".
+    answer_count = models.PositiveIntegerField(_("réponses"), default=0)
+    unknown_count = models.PositiveIntegerField(_("réponses « je ne sais pas »"), default=0)
+    progress = models.JSONField(_("avancement"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("cas d'usage")

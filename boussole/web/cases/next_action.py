@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from boussole.core import workflow
-from boussole.core.grid import profile_progress
 from boussole.core.next_action import (
     Action,
     CaseState,
@@ -39,7 +38,8 @@ from boussole.core.next_action import (
 from boussole.web.accounts.models import User
 from boussole.web.cases import selectors
 from boussole.web.cases.access import is_lead
-from boussole.web.cases.models import Answer, Assignment, Case, LegalAssessment, Opinion
+from boussole.web.cases.counters import profile_of
+from boussole.web.cases.models import Assignment, Case, LegalAssessment, Opinion
 from boussole.web.grids import grid_for
 
 #: At most this many cases are looked at for the home page's « Ce qui vous attend ».
@@ -184,13 +184,7 @@ def _states(user: User, cases: list[Case], *, names: bool) -> dict[int, CaseStat
     ids = [case.pk for case in cases]
     open_cases = [case for case in cases if case.state in workflow.OPEN_STATES]
     progress = selectors.progress_for_cases(open_cases) if open_cases else {}
-    lead_open = [case for case in open_cases if is_lead(user, case)]
-    facts: dict[int, dict[str, Any]] = {case.pk: {} for case in lead_open}
-    if lead_open:
-        for case_id, item_id, value in Answer.objects.filter(
-                case__in=lead_open, kind=Answer.Kind.FACT).values_list(
-                "case_id", "item_id", "value"):
-            facts[case_id][item_id] = value
+    lead_open = {case.pk for case in open_cases if is_lead(user, case)}
     opinions: dict[int, dict[int, str]] = {pk: {} for pk in ids}
     for case_id, criterion, verdict in Opinion.objects.filter(case_id__in=ids).values_list(
             "case_id", "criterion", "verdict"):
@@ -231,8 +225,7 @@ def _states(user: User, cases: list[Case], *, names: bool) -> dict[int, CaseStat
         out[case.pk] = CaseState(
             state=case.state,
             criterion_referents={c.number: c.referents for c in grid.criteria},
-            profile_missing=(profile_progress(grid, facts[case.pk]).missing
-                             if case.pk in facts else 0),
+            profile_missing=profile_of(case).missing if case.pk in lead_open else 0,
             missing_answers={n: p.missing for n, p in progress.get(case.pk, {}).items()},
             opinions=opinions[case.pk], assigned=frozenset(assigned[case.pk]),
             legal_level_retained=case.pk in assessments,
@@ -247,9 +240,10 @@ def _states(user: User, cases: list[Case], *, names: bool) -> dict[int, CaseStat
 
 
 def cards(user: User, cases: Iterable[Case], *, names: bool = False,
-          today: dt.date | None = None) -> list[Card]:
+          today: dt.date | None = None, sentences: bool = True) -> list[Card]:
     """One card per case, in the order given. ``names``: name the referents in the
-    « waiting for » sentence (the case page)."""
+    « waiting for » sentence (the case page); ``sentences=False``: no such sentence (the home
+    page shows the actions only)."""
     cases = list(cases)
     if not cases:
         return []
@@ -266,7 +260,7 @@ def cards(user: User, cases: Iterable[Case], *, names: bool = False,
                 "code": action.code, "label": action_label(action),
                 "url": action_url(case, action), "deadline": action.deadline,
                 "blocked_by": action.blocked_by})
-        if result.waiting is not None:
+        if sentences and result.waiting is not None:
             card.waiting = waiting_text(result.waiting)
         out.append(card)
     return out
@@ -282,6 +276,6 @@ def waiting_cases(user: User) -> list[Card]:
     on which something is expected of the user; deadlines first."""
     cases = list(selectors.case_list(user).exclude(state__in=workflow.CLOSED_STATES)
                  [:HOME_LIMIT])
-    found = [card for card in cards(user, cases) if card.actions]
+    found = [card for card in cards(user, cases, sentences=False) if card.actions]
     return sorted(found, key=lambda c: min(
         (a["deadline"] for a in c.actions if a["deadline"]), default=dt.date.max))

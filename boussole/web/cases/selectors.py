@@ -18,8 +18,8 @@ from boussole.core.grid import (
     is_applicable,
     profile_progress,
 )
-from boussole.core.grid.model import UNKNOWN
 from boussole.web.accounts.models import Role, User
+from boussole.web.cases.counters import criteria_of, ensure_counters
 from boussole.web.cases.models import (
     Answer,
     Assignment,
@@ -51,12 +51,9 @@ def case_list(user: User) -> QuerySet[Case]:
 
 
 def with_answer_counts(cases: list[Case]) -> list[Case]:
-    """Attach ``answer_count`` to one page of cases, in one query (never over all cases)."""
-    counts = dict(Answer.objects.filter(case__in=cases, kind=Answer.Kind.QUESTION)
-                  .values_list("case").annotate(n=Count("id")))
-    for case in cases:
-        case.answer_count = counts.get(case.pk, 0)  # type: ignore[attr-defined]
-    return cases
+    """The cases with their counters (``answer_count``…), kept by the writes of answers; no
+    query unless a case has none yet (:func:`boussole.web.cases.counters.ensure_counters`)."""
+    return ensure_counters(cases)
 
 
 def my_cases(user: User) -> QuerySet[Case]:
@@ -280,34 +277,10 @@ def waiting_for(case: Case) -> list[dict[str, Any]]:
 def progress_for_cases(cases: list[Case]) -> dict[int, dict[int, Progress]]:
     """Completeness per criterion of many cases, by the core's one count
     (:func:`boussole.core.completeness.criteria_completeness`, as on the case overview and in
-    the memo): two queries per grid version whatever the number of cases, and no answer value
-    loaded except those that the grid's conditions read (the others stand for "answered", or
-    for "je ne sais pas")."""
-    out: dict[int, dict[int, Progress]] = {}
-    by_grid: dict[tuple[str, int], list[Case]] = {}
-    for case in cases:
-        by_grid.setdefault((case.grid_id, case.grid_version), []).append(case)
-    for (grid_id, version), group in by_grid.items():
-        grid = grid_for(grid_id, version)
-        read = {ref for q in grid.questions if q.condition
-                for _kind, ref in q.condition.references()}
-        stored: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {
-            case.pk: ({}, {}) for case in group}
-        for case_id, kind, item_id, unknown in (
-                Answer.objects.filter(case__in=group).exclude(item_id__in=read)
-                .annotate(unknown=Q(value=UNKNOWN))
-                .values_list("case_id", "kind", "item_id", "unknown")):
-            facts, answers = stored[case_id]
-            (facts if kind == Answer.Kind.FACT else answers)[item_id] = (
-                UNKNOWN if unknown else ANSWERED)
-        for case_id, kind, item_id, value in Answer.objects.filter(
-                case__in=group, item_id__in=read).values_list(
-                "case_id", "kind", "item_id", "value"):
-            facts, answers = stored[case_id]
-            (facts if kind == Answer.Kind.FACT else answers)[item_id] = value
-        for case in group:
-            out[case.pk] = criteria_completeness(grid, *stored[case.pk])
-    return out
+    the memo), read from the counters that every write of an answer keeps
+    (boussole/web/cases/counters.py): no query once they exist."""
+    ensure_counters(cases)
+    return {case.pk: criteria_of(case) for case in cases}
 
 
 def progress_by_person(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from boussole.core import workflow
 from boussole.core.errors import InvalidDocument, Problem
 from boussole.web.accounts.models import Organisation, User
 from boussole.web.cases.audit import audit_record, audit_verify, chain
+from boussole.web.cases.counters import refresh_counters
 from boussole.web.cases.exchange.export import FORMAT, iso_utc
 from boussole.web.cases.exchange.reader import Person
 from boussole.web.cases.exchange.validation import Plan, validate_document
@@ -113,6 +114,7 @@ def _write(plan: Plan, organisation: Organisation, importer: User, source: str |
                revision=a["revision"], answered_by=who(a["answered_by"]))
         for a in plan.answers], batch_size=500)
     _restore(Answer, answers, [a["updated_at"] for a in plan.answers], "updated_at")
+    refresh_counters(case.pk)  # bulk_create sends no signal
 
     dropped: list[dict[str, Any]] = []
     kept: list[dict[str, Any]] = []
