@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import odfdo
@@ -498,3 +501,24 @@ def test_multiple_choice_answers() -> None:
         read_annex(annex("AWS; Je ne sais pas"), "offre.xlsx", grid)
     with pytest.raises(InvalidDocument, match="« Scaleway » n'est pas un choix proposé"):
         read_annex(annex("AWS; Scaleway"), "offre.xlsx", grid)
+
+
+SOFFICE = shutil.which("soffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_an_annex_saved_again_by_libreoffice_is_read(packs: dict[str, bytes],
+                                                     tmp_path: Path) -> None:
+    """A bidder's office suite rewrites the whole file: the ODS filled here, saved by
+    LibreOffice as ODS and as XLSX, still reads back to the same answers."""
+    answers = bidder_answers(GRID)
+    source = tmp_path / "offre.ods"
+    source.write_bytes(filled("ods", packs["ods"], answers))
+    expected = {qid: e for qid, (_c, _j, _d, e) in answers.items()}
+    for fmt in ("ods", "xlsx"):
+        out = tmp_path / fmt
+        subprocess.run([str(SOFFICE), f"-env:UserInstallation=file://{tmp_path}/profile",
+                        "--headless", "--convert-to", fmt, "--outdir", str(out), str(source)],
+                       check=True, capture_output=True, timeout=180)
+        saved = out / f"offre.{fmt}"
+        assert read_annex(saved.read_bytes(), saved.name, GRID) == expected
