@@ -253,6 +253,17 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_ADD_HEADERS_FUNCTION = _cache_headers
+# Evidence and generated files in S3-compatible object storage when BOUSSOLE_S3_BUCKET is set
+# (several app servers then share them); otherwise under MEDIA_ROOT. See docs/deploiement.md.
+if os.environ.get("BOUSSOLE_S3_BUCKET"):
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ["BOUSSOLE_S3_BUCKET"],
+        "endpoint_url": os.environ.get("BOUSSOLE_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("BOUSSOLE_S3_REGION") or None,
+        "access_key": os.environ.get("BOUSSOLE_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("BOUSSOLE_S3_SECRET_ACCESS_KEY") or None,
+        "location": os.environ.get("BOUSSOLE_S3_PREFIX", ""),
+        "default_acl": None, "querystring_auth": True, "file_overwrite": False}}
 MEDIA_ROOT = DATA_DIR / "files"  # evidence files: outside the web root, served by views only
 BOUSSOLE_EVIDENCE_MAX_MB = env_int("BOUSSOLE_EVIDENCE_MAX_MB", 20, minimum=1)
 BOUSSOLE_EVIDENCE_TYPES = {
