@@ -245,7 +245,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Content-hashed, brotli and gzip copies collected by `boussole serve` / `migrate`; pages
     # render before any collection with plain names (boussole/web/staticfiles.py).
