@@ -22,7 +22,9 @@ from boussole.core.errors import Forbidden, Refusal
 from boussole.core.evidence import content_matches
 from boussole.core.grid import AnswerInvalid, Grid, Question, validate_value
 from boussole.core.procurement import consultation as rules
+from boussole.core.procurement import dossier
 from boussole.core.procurement import maturity as maturity_rules
+from boussole.core.procurement.annex import AnnexAnswer, read_annex
 from boussole.core.procurement.pack import vendor_questions
 from boussole.core.workflow import CLOSED_STATES, FROZEN_STATES
 from boussole.web.accounts.models import User
@@ -380,8 +382,6 @@ def annex_import(*, consultation: Consultation, user: User, bidder_name: str, da
     """Import a filled tender annex as the answers of the bidder named ``bidder_name`` (created
     if needed). Refused whole (InvalidDocument or Refusal, French, saying where): nothing is
     kept, not even the bidder."""
-    from boussole.core.procurement.annex import read_annex
-
     case = consultation.case
     _require_run(user, case)
     _require_open(consultation)
@@ -507,9 +507,6 @@ def provisional_confirm(*, case: Case, user: User, item_id: str) -> Answer:
 def dossier_export(*, bidder: Bidder, user: User) -> dict[str, Any]:
     """The bidder's answers as a « dossier fournisseur » (JSON-ready), with the grid version
     they were given against. Reading it is recorded in the case's trail."""
-    from boussole.core.procurement.annex import AnnexAnswer
-    from boussole.core.procurement.dossier import build
-
     consultation = bidder.consultation
     case = consultation.case
     if not may_view(user, case):
@@ -518,7 +515,7 @@ def dossier_export(*, bidder: Bidder, user: User) -> dict[str, Any]:
     vendor_ids = vendor_map(grid)
     answers = {a.question_id: AnnexAnswer(a.value, a.justification, a.document_name)
                for a in bidder.answers.all() if a.question_id in vendor_ids}
-    document = build(grid, vendor=bidder.name, product=consultation.title, answers=answers,
+    document = dossier.build(grid, vendor=bidder.name, product=consultation.title, answers=answers,
                      exported_at=timezone.now(), organisation=case.organisation.name)
     audit_record(case=case, user=user, action="procurement_dossier_exported",
                  item_id=_bidder_item(bidder), note=bidder.name,
@@ -531,13 +528,11 @@ def dossier_import(*, consultation: Consultation, user: User, bidder_name: str, 
     """Import a « dossier fournisseur » as the answers of the bidder named ``bidder_name``
     (created if needed), carried over to the case's grid; return the bidder and what changed
     (:class:`boussole.core.procurement.dossier.DossierDiff`). Refused whole, nothing kept."""
-    from boussole.core.procurement.dossier import read
-
     case = consultation.case
     _require_run(user, case)
     _require_open(consultation)
     grid = case_grid(case)
-    answers, diff = read(data, grid, grid_for, source=filename)  # InvalidDocument
+    answers, diff = dossier.read(data, grid, grid_for, source=filename)  # InvalidDocument
     with transaction.atomic():
         bidder = consultation.bidders.filter(name__iexact=bidder_name.strip()).first()
         if bidder is None:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from boussole.core.errors import InvalidDocument, Refusal
 from boussole.core.grid import AnswerInvalid
+from boussole.reports import vendor_comparison
 from boussole.web.accounts.models import User
 from boussole.web.cases import selectors as case_selectors
 from boussole.web.cases.models import Case
@@ -361,8 +362,6 @@ def dossier_import(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
 
 @login_required
 def comparison_export(request: HttpRequest, pk: int, cid: int, fmt: str) -> HttpResponse:
-    from boussole.reports import vendor_comparison
-
     _u, _c, consultation = _consultation(request, pk, cid)
     if fmt not in vendor_comparison.FORMATS:
         raise Http404
