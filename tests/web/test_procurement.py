@@ -217,8 +217,10 @@ def test_dossier_export_and_import_into_another_case(setup: Setup, client: Any) 
                                    bidder_name="Gamma", data=filled_annex(grid, "xlsx"),
                                    filename="gamma.xlsx")
     client.force_login(setup.pilot)
+    before = snapshot()
     response = client.get(f"/cas/{setup.case.pk}/marche/{setup.consultation.pk}/"
                           f"soumissionnaires/{bidder.pk}/dossier.json")
+    assert snapshot() == before  # a read writes nothing
     document = json.loads(response.content)
     assert document["format"] == "boussole-dossier-fournisseur/1"
     assert document["grid"]["version"] == grid.version

@@ -84,7 +84,6 @@ ACTIONS: Mapping[str, Any] = {
     "procurement_bid_saved": gettext_lazy("Brouillon d'un soumissionnaire"),
     "procurement_bid_submitted": gettext_lazy("Réponses d'un soumissionnaire envoyées"),
     "procurement_annex_imported": gettext_lazy("Annexe fournisseur importée"),
-    "procurement_dossier_exported": gettext_lazy("Dossier fournisseur exporté"),
     "procurement_dossier_imported": gettext_lazy("Dossier fournisseur importé"),
     "procurement_maturity_changed": gettext_lazy("Maturité d'une réponse modifiée"),
     "procurement_awarded": gettext_lazy("Consultation attribuée"),

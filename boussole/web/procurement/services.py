@@ -506,7 +506,7 @@ def provisional_confirm(*, case: Case, user: User, item_id: str) -> Answer:
 
 def dossier_export(*, bidder: Bidder, user: User) -> dict[str, Any]:
     """The bidder's answers as a « dossier fournisseur » (JSON-ready), with the grid version
-    they were given against. Reading it is recorded in the case's trail."""
+    they were given against (a read: nothing is written)."""
     consultation = bidder.consultation
     case = consultation.case
     if not may_view(user, case):
@@ -515,12 +515,9 @@ def dossier_export(*, bidder: Bidder, user: User) -> dict[str, Any]:
     vendor_ids = vendor_map(grid)
     answers = {a.question_id: AnnexAnswer(a.value, a.justification, a.document_name)
                for a in bidder.answers.all() if a.question_id in vendor_ids}
-    document = dossier.build(grid, vendor=bidder.name, product=consultation.title, answers=answers,
-                     exported_at=timezone.now(), organisation=case.organisation.name)
-    audit_record(case=case, user=user, action="procurement_dossier_exported",
-                 item_id=_bidder_item(bidder), note=bidder.name,
-                 after={"answers": len(answers)})
-    return document
+    return dossier.build(grid, vendor=bidder.name, product=consultation.title,
+                         answers=answers, exported_at=timezone.now(),
+                         organisation=case.organisation.name)
 
 
 def dossier_import(*, consultation: Consultation, user: User, bidder_name: str, data: bytes,
