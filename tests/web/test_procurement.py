@@ -257,3 +257,27 @@ def test_every_vendor_question_is_on_the_bidder_pages(setup: Setup, client: Any)
         seen += client.get(f"/offre/{token}/critere/{number}/").content.decode()
     for question in questions:
         assert f'id="t-{question.id}"' in seen
+
+
+def test_a_bid_settles_the_profile_facts_it_implies(setup: Setup) -> None:
+    from boussole.core.procurement.consultation import implied_facts
+    from boussole.web.procurement import selectors
+
+    facts = {"regles_communicables": "nsp", "apprentissage_continu": "non", "volume": "x"}
+    assert implied_facts({"evolution_modele": "oui", "ouverture_modeles_donnees": "non",
+                          "biais_systeme": "oui"}, facts) == {
+        "regles_communicables": "non", "apprentissage_continu": "oui", "volume": "x"}
+    assert implied_facts({"evolution_modele": "nsp"}, facts) == facts
+
+    retrains = services.bidder_add(consultation=setup.consultation, user=setup.pilot,
+                                   name="Omega")
+    services.answers_save(bidder=retrains, raw={
+        "evolution_modele": services.RawAnswer("oui", "Ré-entraînement mensuel.")})
+    stable = services.bidder_add(consultation=setup.consultation, user=setup.pilot,
+                                 name="Alpha")
+    services.answers_save(bidder=stable, raw={
+        "evolution_modele": services.RawAnswer("non", "Modèle figé, versions publiées.")})
+    legal = dict(selectors.comparison(setup.consultation).legal_rows)
+    by_name = {bidder.name: view for bidder, view in legal.items()}
+    assert by_name["Omega"].active > by_name["Alpha"].active
+    assert by_name["Omega"].added and not by_name["Alpha"].added
