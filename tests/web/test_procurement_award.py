@@ -74,6 +74,9 @@ def test_award_copies_answers_as_provisional_with_their_source(bids: Any, client
     with pytest.raises(Refusal):
         services.award(consultation=setup.consultation, user=setup.pilot, bidder=loser)
 
+    # The criterion page shows the mark beside the answer.
+    criterion = client.get(f"/cas/{setup.case.pk}/critere/1/").content.decode()
+    assert "réponse du prestataire, à confirmer (Alpha IA)" in criterion
     # The referents see what is to confirm and confirm one by one.
     page = client.get(f"/cas/{setup.case.pk}/marche/a-confirmer/").content.decode()
     assert "réponse du prestataire, à confirmer (Alpha IA)" in page
@@ -82,6 +85,8 @@ def test_award_copies_answers_as_provisional_with_their_source(bids: Any, client
                 {"item": "donnees_non_discriminatoires"})
     confirmed = Answer.objects.get(case=setup.case, item_id="donnees_non_discriminatoires")
     assert confirmed.provisional_source == "" and confirmed.answered_by == setup.lawyer
+    assert "à confirmer (Alpha IA)" not in client.get(
+        f"/cas/{setup.case.pk}/critere/1/").content.decode()
     assert Answer.objects.get(case=setup.case, item_id="choix_conception").provisional_source
     assert AuditEvent.objects.filter(case=setup.case, action="answer_confirmed",
                                      item_id="donnees_non_discriminatoires").exists()
