@@ -126,7 +126,8 @@ FIELDS: Final[tuple[Field, ...]] = (
           "decision, information_syndicale, en_service, ajourne, retire."),
     Field("etat_libelle", "string", "Étape du dossier", "Étape du dossier, en toutes lettres."),
     Field("niveau_juridique", "string", "Niveau de risque juridique (code)",
-          "Niveau de risque juridique retenu ou indicatif (vide s'il n'est pas établi)."),
+          "Niveau de risque juridique retenu ou indicatif, en code (par exemple MODERE ; vide "
+          "s'il n'est pas établi)."),
     Field("niveau_juridique_libelle", "string", "Niveau de risque juridique",
           "Niveau de risque juridique, en toutes lettres."),
     Field("empreinte_kg_co2e_an", "number", "Émissions (kg CO2e par an)",
@@ -138,7 +139,7 @@ FIELDS: Final[tuple[Field, ...]] = (
     Field("empreinte_resume", "string", "Empreinte environnementale",
           "Résumé de l'empreinte environnementale."),
     Field("decision", "string", "Décision (code)",
-          "Décision des élus : valide, valide_conditions, ajourne, refuse (vide sans "
+          "Décision des élus : valide, valide_sous_conditions, ajourne, refuse (vide sans "
           "décision)."),
     Field("decision_libelle", "string", "Décision", "Décision des élus, en toutes lettres."),
     Field("decision_date", "date", "Date de la décision", "Date de la décision des élus."),

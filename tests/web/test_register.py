@@ -262,7 +262,10 @@ def test_the_login_page_and_the_menu_link_to_the_register(people: dict[str, Any]
     assert 'href="/registre/"' in text_of(Client().get("/comptes/connexion/"))
     client = Client()
     client.force_login(people["porteur"])
-    assert 'href="/registre/"' in text_of(client.get("/"))
+    home = text_of(client.get("/"))
+    assert 'href="/registre/"' in home and 'href="/registre-moderation/"' not in home
+    client.force_login(people["dpo"])  # a publisher: the moderation queue is in the menu
+    assert 'href="/registre-moderation/"' in text_of(client.get("/"))
 
 
 # --- Open data -------------------------------------------------------------------------------
