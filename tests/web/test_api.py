@@ -298,3 +298,29 @@ def test_nul_characters_are_refused_not_a_server_error(client: Any, world: Any) 
                               content_type="application/json", **headers)
         assert_problem(response, 422)
     assert not Answer.objects.exists()
+
+
+def test_case_endpoints_run_a_bounded_number_of_queries(client: Any, world: Any) -> None:
+    """The queries of each read do not grow with the number of answers."""
+    case = world["hidden"]
+    headers = bearer(world["lawyer"], "read")
+    client.get("/api/v1/cases", **headers)  # the token's last use is written once a minute
+    grid_questions = ["donnees_non_discriminatoires", "biometrie_absente",
+                      "reglementations_sectorielles"]
+
+    def counts() -> dict[str, int]:
+        out = {}
+        for path in case_paths(case.pk):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path, **headers).status_code == 200, path
+            out[path] = len(queries)
+        return out
+
+    services.answer_record(case=case, user=world["lawyer"], item_id="est_ia", value="oui",
+                           expected_revision=0)
+    before = counts()
+    for item_id in grid_questions:
+        services.answer_record(case=case, user=world["lawyer"], item_id=item_id, value="oui",
+                               expected_revision=0)
+    assert counts() == before
+    assert max(before.values()) <= 15, before
