@@ -62,6 +62,7 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
     assert body["type"].startswith("urn:boussole:probleme:")
     assert body["instance"] == response.request["PATH_INFO"]
     assert body["detail"]
+    assert "no-store" in response["Cache-Control"]
     return body
 
 
@@ -85,6 +86,7 @@ def test_own_organisation_reads_every_case_endpoint(client: Any, world: Any) -> 
         response = client.get(path, **headers)
         assert response.status_code == 200, (path, response.content)
         assert response["Content-Type"].startswith("application/json")
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     detail = client.get(f"/api/v1/cases/{world['hidden'].pk}", **headers).json()
     assert detail["title"] == "Cas interne" and detail["internal"] is True
     assert detail["lead"] == {"username": "porteur", "name": "porteur"}

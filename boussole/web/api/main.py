@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
@@ -23,6 +25,16 @@ DESCRIPTION = (
 
 
 class BoussoleApi(NinjaAPI):
+    def create_response(self, request: HttpRequest, data: Any, *, status: int | None = None,
+                        temporal_response: HttpResponse | None = None) -> HttpResponse:
+        """Ninja's answer, never kept by a browser or a proxy cache (cases are not public;
+        the register is cheap to read again)."""
+        response = super().create_response(request, data, status=status,
+                                           temporal_response=temporal_response)
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+        return response
+
     def get_openapi_schema(self, *, path_prefix: str | None = None,
                            path_params: dict[str, Any] | None = None) -> OpenAPISchema:
         """Ninja's schema, with the error answers declared as application/problem+json (the

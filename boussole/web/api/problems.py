@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -54,6 +55,8 @@ def problem(request: HttpRequest, status: int, detail: str, *,
         body.update(extra)
     response = JsonResponse(body, status=status, content_type=MEDIA_TYPE,
                             json_dumps_params={"ensure_ascii": False})
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="boussole"'
     return response
