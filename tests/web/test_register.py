@@ -502,3 +502,16 @@ def test_answered_questions_stay_with_the_notice_when_it_is_republished(
     csv_text = text_of(Client().get("/registre/donnees/registre.csv"))
     assert "Comparateur d'eau, version 2" in csv_text
     assert "Comparateur de consommation d'eau" not in csv_text
+
+
+def test_the_register_pages_take_a_bounded_number_of_queries(
+        register: dict[str, Any], people: dict[str, Any], organisation: Any,
+        django_assert_max_num_queries: Any) -> None:
+    for n in range(8):  # more notices do not mean more queries
+        publish(new_case(organisation, people["porteur"], f"Outil numéro {n}", "Direction Z"),
+                people["dpo"])
+    client = Client()
+    for url in ("/registre/", f"/registre/{organisation.slug}/?etat=en_service",
+                "/registre/donnees/registre.csv", notice_url(register["cases"]["eau"])):
+        with django_assert_max_num_queries(4):
+            assert client.get(url).status_code == 200
