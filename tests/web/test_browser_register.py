@@ -1,7 +1,8 @@
 """In a real headless Chromium, on the demo: the public register and a notice are axe-core clean
 and readable on a phone; with JavaScript disabled, a visitor filters the register, opens a
 notice, unfolds its details and sends a question with the keyboard only — and no cookie is
-ever set (issue 14, items 3 and 5)."""
+ever set; the organisation's publisher answers from an accessible moderation queue (issue 14,
+items 3 and 5)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from boussole.web import demo
+from boussole.web.register import services
 from boussole.web.register.models import PublicQuestion
 from boussole.web.transparency.selectors import current_publications
 from tests.conftest import axe_violations
@@ -55,6 +57,25 @@ def test_register_and_notice_are_accessible_and_fit_a_phone(page: Any) -> None:
         assert page.evaluate("document.documentElement.scrollWidth <= "
                              "document.documentElement.clientWidth"), url
     assert page.context.cookies() == []
+    # The moderation queue of the organisation's publisher.
+    services.question_submit(case=publication.notice.case, publication=publication,
+                             kind="erreur", text="L'adresse du service a changé.",
+                             email="habitant@exemple.fr", sender="192.0.2.1")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/comptes/connexion/")
+    page.get_by_label("Identifiant").fill("juriste")
+    page.get_by_label("Mot de passe").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Messages du public").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Messages du public")
+    expect(page.get_by_text("L'adresse du service a changé.")).to_be_visible()
+    page.get_by_text("Rejeter ce message").click()  # unfold the rejection form for axe
+    assert axe_violations(page) == []
+    page.get_by_label("Réponse publiée sous la question").fill("Merci, c'est corrigé.")
+    page.get_by_role("button", name="Publier la réponse").click()
+    expect(page.get_by_text("Réponse publiée avec la notice.")).to_be_visible()
+    page.goto(notice)
+    expect(page.get_by_text("Merci, c'est corrigé.")).to_be_visible()
 
 
 def test_without_javascript_a_visitor_filters_reads_and_asks_with_the_keyboard(
