@@ -226,6 +226,7 @@ def _public_urls(register: dict[str, Any], organisation: Any) -> list[str]:
     urls += [f"/registre/donnees/{name}" for name in PUBLIC_DATA]
     urls += [f"/registre/{organisation.slug}/donnees/{name}" for name in PUBLIC_DATA]
     urls.append(notice_url(register["cases"]["draft"]))  # a 404
+    urls += ["/registre/a/b/c/", f"/registre/{organisation.slug}/donnees/inconnu.csv"]  # 404s
     return urls
 
 

@@ -1,4 +1,4 @@
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
 
 from boussole.web.register import views
 
@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("registre/<slug:organisation>/donnees/<str:filename>", views.organisation_data,
          name="organisation_data"),
     path("registre/<slug:organisation>/<str:reference>/", views.notice, name="notice"),
+    # Any other address under /registre/: the register's own 404 (no cookie).
+    re_path(r"^registre/.+/$", views.not_found),
     path("registre-moderation/", views.moderation, name="moderation"),
     path("registre-moderation/<int:pk>/repondre/", views.moderation_answer,
          name="moderation_answer"),

@@ -50,6 +50,11 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "register/not_found.html", status=404)
 
 
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any address under /registre/ that names nothing."""
+    return _not_found(request)
+
+
 def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A public page: missing things answer the register's own 404 page."""
 
