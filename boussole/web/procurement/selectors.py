@@ -106,13 +106,25 @@ class Comparison:
         return list(zip(self.bidders, self.legal, strict=True))
 
 
+def french_number(number: int | float) -> str:
+    """A number as a French reader writes it: « 70 000 000 000 », « 1,3 », « 0,00025 »
+    (never « 7e+10 » nor « 8000000000.0 »); the answer readers parse it back."""
+    if isinstance(number, float) and not number.is_integer():
+        text = f"{number:.10f}".rstrip("0").rstrip(".")
+    else:
+        text = str(int(number))
+    sign = "-" if text.startswith("-") else ""
+    whole, _dot, decimals = text.lstrip("-").partition(".")
+    groups = f"{int(whole):,}".replace(",", "\u202f")
+    return sign + groups + ("," + decimals if decimals else "")
+
+
 def value_label(question: VendorQuestion, value: Any) -> str:
     if value is None:
         return ""
     shown = question.cell_value(value)
-    if isinstance(shown, float):
-        return f"{shown:g}".replace(".", ",")
-    text = str(shown)
+    text = (french_number(shown) if isinstance(shown, int | float)
+            and not isinstance(shown, bool) else str(shown))
     if question.unit and question.type == "number" and value != "nsp":
         text = f"{text} {question.unit}"
     return text
@@ -193,6 +205,7 @@ def comparison_table(consultation: Consultation) -> dict[str, Any]:
     """The comparison in the shape :func:`boussole.reports.vendor_comparison.render` reads."""
     table = comparison(consultation)
     case = consultation.case
+    grid = grid_for(case.grid_id, case.grid_version)
 
     def counts(c: CriterionMaturity) -> dict[str, int]:
         return {"complete": c.complete, "partial": c.partial,
@@ -210,8 +223,8 @@ def comparison_table(consultation: Consultation) -> dict[str, Any]:
     return {
         "title": f"Comparaison des offres — {consultation.title}",
         "case": {"reference": case.reference, "title": case.title},
-        "grid": case.grid_key,
-        "generated_at": timezone.localdate().isoformat(),
+        "grid": f"{grid.title} (version {grid.version})",
+        "generated_at": timezone.localdate().strftime("%d/%m/%Y"),
         "bidders": [b.name for b in table.bidders],
         "criteria": [{"number": c.number, "title": c.title,
                       "bidders": [counts(s) for s in c.by_bidder]} for c in table.criteria],
