@@ -61,8 +61,12 @@ def cmd_vendor_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         data = path.read_bytes()
-    except OSError as exc:
-        return _fail(f"Erreur : lecture impossible de « {path} » ({exc.strerror}).")
+    except FileNotFoundError:
+        return _fail(f"Erreur : le fichier « {path} » est introuvable.")
+    except IsADirectoryError:
+        return _fail(f"Erreur : « {path} » est un dossier, pas un fichier.")
+    except OSError:
+        return _fail(f"Erreur : le fichier « {path} » ne peut pas être lu (droits d'accès ?).")
     try:
         bidder = services.annex_import(consultation=found[0], user=user,
                                        bidder_name=args.bidder, data=data, filename=path.name)

@@ -83,3 +83,16 @@ def test_unknown_case_and_user(case: Any, tmp_path: Path, capsys: Any) -> None:
     assert cli.cmd_vendor_import(parse(str(case.pk), str(path), "--bidder", "Alpha",
                                        "--user", "personne")) == 2
     assert "aucun compte actif" in capsys.readouterr().err
+
+
+def test_an_unreadable_file_is_explained_in_french(case: Any, tmp_path: Path,
+                                                   capsys: Any) -> None:
+    services.consultation_create(case=case, user=case.lead, title="Marché")
+    missing = tmp_path / "absente.xlsx"
+    assert cli.cmd_vendor_import(parse(str(case.pk), str(missing), "--bidder", "Alpha")) == 2
+    err = capsys.readouterr().err
+    assert f"le fichier « {missing} » est introuvable" in err
+    assert "No such file" not in err
+    assert cli.cmd_vendor_import(parse(str(case.pk), str(tmp_path), "--bidder", "Alpha")) == 2
+    assert "est un dossier, pas un fichier" in capsys.readouterr().err
+    assert not Bidder.objects.filter(name="Alpha").exists()

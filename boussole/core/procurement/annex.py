@@ -46,6 +46,8 @@ MAX_PROBLEMS = 30
 
 TAMPERED = ("l'annexe a été modifiée en dehors des cellules de réponse ; repartez de l'annexe "
             "d'origine (les réponses peuvent y être recopiées).")
+#: The same, as a sentence of its own (after a full stop).
+TAMPERED_SENTENCE = TAMPERED[0].upper() + TAMPERED[1:]
 
 
 @dataclass(frozen=True)
@@ -162,31 +164,31 @@ class _Checker:
                 if found in labels:
                     self.add(_where(number), f"{question.label} attendue à cette ligne, "
                                              f"{found} trouvée : lignes déplacées ou "
-                                             "supprimées. " + TAMPERED)
+                                             "supprimées. " + TAMPERED_SENTENCE)
                 elif not row:
                     self.add(_where(number), f"{question.label} attendue à cette ligne, "
-                                             "ligne vide ou supprimée. " + TAMPERED)
+                                             "ligne vide ou supprimée. " + TAMPERED_SENTENCE)
                 else:
                     self.add(_where(number), f"numéro de question modifié ({question.label} "
-                                             f"attendue, « {found} » trouvé). " + TAMPERED)
+                                             f"attendue, « {found} » trouvé). " + TAMPERED_SENTENCE)
                 return False
             for column in range(1, ANSWER_COLUMN):
                 cell = row[column] if column < len(row) else None
                 if not _same(cell, own[column]):
-                    what = {1: "le critère", 2: "le texte de la question", 3: "l'aide",
-                            4: "la réponse attendue"}[column]
-                    self.add(_where(number, question, column), f"{what} a été modifié(e). "
-                                                               + TAMPERED)
+                    what = {1: "le critère a été modifié", 2: "le texte de la question a été "
+                            "modifié", 3: "l'aide a été modifiée",
+                            4: "la réponse attendue a été modifiée"}[column]
+                    self.add(_where(number, question, column), f"{what}. " + TAMPERED_SENTENCE)
                     ok = False
         for index, row in enumerate(rows):
             if len(row) > len(COLUMNS) and any(c not in (None, "") for c in row[len(COLUMNS):]):
                 self.add(_where(index + 1), "cellules remplies hors des colonnes de l'annexe "
-                                            "(colonne ajoutée ?). " + TAMPERED)
+                                            "(colonne ajoutée ?). " + TAMPERED_SENTENCE)
                 ok = False
         for index in range(len(questions) + 1, len(rows)):
             if any(c not in (None, "") for c in rows[index]):
                 self.add(_where(index + 1), "ligne ajoutée après la dernière question. "
-                                            + TAMPERED)
+                                            + TAMPERED_SENTENCE)
                 ok = False
                 break
         return ok
