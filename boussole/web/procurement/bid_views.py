@@ -4,6 +4,10 @@ revoked link is a 404. No session is created and no internal page is linked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -16,11 +20,27 @@ from boussole.web.procurement import selectors, services
 from boussole.web.procurement.models import Bidder
 
 
+class _InvalidLink(Exception):
+    """The token is unknown, expired, revoked or replaced (told apart to nobody)."""
+
+
 def _bidder(token: str) -> Bidder:
     bidder = services.bidder_for_token(token)
     if bidder is None:
-        raise Http404
+        raise _InvalidLink
     return bidder
+
+
+def _link_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A refused link is a 404 that tells the bidder, who has no account, what to do next
+    (the same page whatever the reason, so that nothing is learnt from it)."""
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _InvalidLink:
+            return render(request, "procurement/bid_invalid.html", status=404)
+    return wrapped
 
 
 def _questions(bidder: Bidder) -> list[VendorQuestion]:
@@ -36,6 +56,7 @@ def _context(bidder: Bidder, token: str) -> dict[str, object]:
 
 
 @never_cache
+@_link_page
 def overview(request: HttpRequest, token: str) -> HttpResponse:
     bidder = _bidder(token)
     questions = _questions(bidder)
@@ -69,6 +90,7 @@ def _raw(request: HttpRequest, question: VendorQuestion) -> services.RawAnswer:
 
 
 @never_cache
+@_link_page
 def criterion(request: HttpRequest, token: str, number: int) -> HttpResponse:
     bidder = _bidder(token)
     questions = [q for q in _questions(bidder) if q.criterion == number]
@@ -97,8 +119,11 @@ def criterion(request: HttpRequest, token: str, number: int) -> HttpResponse:
             value = answer.value if answer else None
             justification = answer.justification if answer else ""
         chosen = (value if isinstance(value, list) else [value]) if value is not None else []
-        items.append({"q": q, "value": "" if value is None or isinstance(value, list)
-                      else str(value), "chosen": [str(v) for v in chosen],
+        shown = ("" if value is None or isinstance(value, list)
+                 else selectors.french_number(value)
+                 if isinstance(value, int | float) and not isinstance(value, bool)
+                 else str(value))
+        items.append({"q": q, "value": shown, "chosen": [str(v) for v in chosen],
                       "justification": justification, "answer": answer,
                       "error": errors.get(q.id, "")})
     summary = [{"field": f"q-{q.id}", "label": q.label, "message": errors[q.id]}
@@ -109,6 +134,7 @@ def criterion(request: HttpRequest, token: str, number: int) -> HttpResponse:
 
 
 @never_cache
+@_link_page
 @require_POST
 def submit(request: HttpRequest, token: str) -> HttpResponse:
     bidder = _bidder(token)
