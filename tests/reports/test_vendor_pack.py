@@ -354,8 +354,9 @@ def test_deleted_metadata_sheet_is_refused(packs: dict[str, bytes]) -> None:
 def test_annex_of_another_grid_version_is_refused(fmt: str) -> None:
     data = vendor_pack.render(V1, INFO, fmt)
     report = refused(data, f"ancienne.{fmt}")
-    assert ("annexe établie pour une autre version de la grille (boussole-nantes@1) ; la "
-            "consultation utilise la grille boussole-nantes@2") in report
+    assert ("annexe établie pour une autre version de la grille (version 1) ; le dossier "
+            f"utilise la grille « {GRID.title} », version 2. Utilisez l'annexe") in report
+    assert "boussole-nantes" not in report
 
 
 def test_annex_of_a_grid_whose_vendor_questions_changed_is_refused() -> None:

@@ -123,12 +123,15 @@ class _Checker:
             self.add(where, "ce fichier n'est pas une annexe fournisseur établie par Boussole "
                             "(format non reconnu).")
             return False
-        grid_key = f"{keys.get('grid_id', '?')}@{keys.get('grid_version', '?')}"
-        if keys.get("grid_id") != self.grid.id or keys.get("grid_version") != str(
-                self.grid.version):
-            self.add(where, f"annexe établie pour une autre version de la grille ({grid_key}) "
-                            f"; la consultation utilise la grille {self.grid.key}. Utilisez "
-                            "l'annexe téléchargée depuis ce dossier.")
+        ours = f"« {self.grid.title} », version {self.grid.version}"
+        if keys.get("grid_id") != self.grid.id:
+            self.add(where, f"annexe établie pour une autre grille que celle du dossier ({ours})"
+                            ". Utilisez l'annexe téléchargée depuis ce dossier.")
+            return False
+        if keys.get("grid_version") != str(self.grid.version):
+            self.add(where, "annexe établie pour une autre version de la grille (version "
+                            f"{keys.get('grid_version') or '?'}) ; le dossier utilise la grille "
+                            f"{ours}. Utilisez l'annexe téléchargée depuis ce dossier.")
             return False
         if keys.get("fingerprint") != pack_fingerprint(self.grid):
             self.add(where, "empreinte de l'annexe modifiée : " + TAMPERED)
