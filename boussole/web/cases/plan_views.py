@@ -1,12 +1,11 @@
 """The « Plan d'action » page of a case (issue 12, item 9): its measures grouped by what they
 answer, the form to add one (prefilled from a free text written before the plan), and the form
-to change a measure's status. Thin: the rules are the core's, the writes
-:mod:`boussole.web.cases.measures`'. Every form works without JavaScript; a refused form comes
-back with every value kept, the error summary at the top and each message at its field."""
+to change a measure's status. Thin: the inputs are read by :mod:`.plan_forms`, the rules are
+the core's, the writes :mod:`boussole.web.cases.measures`'. Every form works without
+JavaScript; a refused form comes back with every value kept, the error summary at the top and
+each message at its field."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,8 +21,8 @@ from boussole.web.accounts.models import User
 from boussole.web.cases import measures, selectors
 from boussole.web.cases.access import is_lead, require_internal
 from boussole.web.cases.models import Case, Measure, MeasureStatus
+from boussole.web.cases.plan_forms import MeasureForm, MeasureStatusForm
 from boussole.web.grids import grid_for
-from boussole.web.posted import posted_id
 
 #: The fields of the add form (element ids on the page) and their labels.
 ADD_FIELDS = {"text": "mesure-texte", "target": "mesure-cible", "owner": "mesure-responsable",
@@ -40,15 +39,6 @@ def _labels() -> dict[str, str]:
     return {"text": _("Mesure à réaliser"), "target": _("Répond à"),
             "owner": _("Responsable"), "due": _("Échéance"), "status": _("Nouveau statut"),
             "done_on": _("Date de réalisation"), "note": _("Note"), "": ""}
-
-
-def _date(raw: str) -> tuple[dt.date | None, str | None]:
-    if not raw.strip():
-        return None, None
-    try:
-        return dt.date.fromisoformat(raw.strip()), None
-    except ValueError:
-        return None, _("Date invalide : utilisez le format AAAA-MM-JJ.")
 
 
 def _may_propose(user: User, case: Case) -> bool:
@@ -116,35 +106,21 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     require_internal(user, case)
     if request.method != "POST":
         return _page(request, case)
-    data = request.POST
-    values = {key: data.get(key, "") for key in ("text", "target", "owner", "owner_name", "due",
-                                                 "source_key")}
-    errors: dict[str, str] = {}
-    due, problem = _date(values["due"])
-    if problem:
-        errors["due"] = problem
-    target = rules.parse_target(values["target"])
-    if target is None:
-        errors["target"] = _("Choisissez à quoi répond la mesure.")
-    owner = None
-    if values["owner"]:
-        owner = User.objects.filter(pk=posted_id(values["owner"])).first()
-        if owner is None:
-            errors["owner"] = _("Cette personne n'existe pas.")
-    if not errors and target is not None:
-        origin, criterion, flag = target
+    form = MeasureForm(request.POST)
+    if form.is_valid():
+        origin, criterion, flag = form.cleaned_data["target"]
         try:
             measure = measures.measure_create(
-                case=case, user=user, text=values["text"], origin=origin, criterion=criterion,
-                flag=flag, owner=owner, owner_name=values["owner_name"], due=due,
-                source_key=values["source_key"])
+                case=case, user=user, text=form.cleaned_data["text"], origin=origin,
+                criterion=criterion, flag=flag, owner=form.cleaned_data["owner"],
+                owner_name=form.cleaned_data["owner_name"], due=form.cleaned_data["due"],
+                source_key=form.cleaned_data["source_key"])
         except measures.MeasureRefused as exc:
-            for name, message in exc.problems:
-                errors.setdefault(name, message)
+            form.add_problems(exc.problems)
         else:
             messages.success(request, _("Mesure ajoutée au plan d'action."))
             return redirect(f"{request.path}#mesure-{measure.pk}")
-    return _page(request, case, add_errors=errors, add_values=values)
+    return _page(request, case, add_errors=form.first_errors(), add_values=form.values())
 
 
 @login_required
@@ -155,22 +131,17 @@ def measure_status(request: HttpRequest, pk: int, measure_id: int) -> HttpRespon
     case = selectors.case_get(user, pk)
     require_internal(user, case)
     measure = get_object_or_404(Measure, pk=measure_id, case=case)
-    data = request.POST
-    values = {key: data.get(key, "") for key in ("status", "done_on", "note")}
-    errors: dict[str, str] = {}
-    done_on, problem = _date(values["done_on"])
-    if problem:
-        errors["done_on"] = problem
-    if not errors:
+    form = MeasureStatusForm(request.POST)
+    if form.is_valid():
         try:
             measures.measure_set_status(case=case, user=user, measure=measure,
-                                        status=values["status"], done_on=done_on,
-                                        note=values["note"])
+                                        status=form.cleaned_data["status"],
+                                        done_on=form.cleaned_data["done_on"],
+                                        note=form.cleaned_data["note"])
         except measures.MeasureRefused as exc:
-            for name, message in exc.problems:
-                errors.setdefault(name, message)
+            form.add_problems(exc.problems)
         else:
             messages.success(request, _("Statut de la mesure enregistré."))
             return redirect(reverse("cases:plan", args=[case.pk]) + f"#mesure-{measure.pk}")
-    return _page(request, case, status_for=measure.pk, status_errors=errors,
-                 status_values=values)
+    return _page(request, case, status_for=measure.pk, status_errors=form.first_errors(),
+                 status_values=form.values())

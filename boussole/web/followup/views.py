@@ -1,12 +1,10 @@
 """The « Suivi » page of a case: the plan's reviews (conclusion form for the person in
 charge, schedule changes with a reason), the events and the form to record one. Thin: the
-rules are the core's (:mod:`boussole.core.followup`), the writes :mod:`.services`'. Every form
-works without JavaScript; a refused form comes back with every value kept, the error summary
-at the top and each message at its field."""
+inputs are read by :mod:`.forms`, the rules are the core's (:mod:`boussole.core.followup`),
+the writes :mod:`.services`'. Every form works without JavaScript; a refused form comes back
+with every value kept, the error summary at the top and each message at its field."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +22,7 @@ from boussole.web.cases import selectors as case_selectors
 from boussole.web.cases.access import is_lead, require_internal
 from boussole.web.cases.models import Case
 from boussole.web.followup import selectors, services
+from boussole.web.followup.forms import FORMS
 from boussole.web.followup.models import EventKind, Review
 from boussole.web.grids import grid_for
 from boussole.web.posted import posted_id
@@ -40,15 +39,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # noqa: S101 — guaranteed by @login_required
     return user
-
-
-def _date(raw: str) -> tuple[dt.date | None, str | None]:
-    if not raw.strip():
-        return None, None
-    try:
-        return dt.date.fromisoformat(raw.strip()), None
-    except ValueError:
-        return None, _("Date invalide : utilisez le format AAAA-MM-JJ.")
 
 
 def _page(request: HttpRequest, case: Case, *, form: str = "", target: int | None = None,
@@ -96,47 +86,43 @@ def case_followup(request: HttpRequest, pk: int) -> HttpResponse:
         return _page(request, case)
     data = request.POST
     action = data.get("action", "")
-    values = {key: data.get(key, "") for key in ("due", "reason", "conclusion", "done_on",
-                                                 "outcome", "kind", "occurred_on",
-                                                 "description")}
-    errors: dict[str, str] = {}
     target: int | None = None
     review: Review | None = None
     if action in ("move", "conclude"):
         target = posted_id(data.get("review", ""))
         review = get_object_or_404(Review, pk=target, plan__case=case)
-    date_field = {"move": "due", "add": "due", "conclude": "done_on", "event": "occurred_on"}
-    if action not in date_field:
+    if action not in FORMS:
         raise PermissionDenied(_("Action inconnue."))
-    when, problem = _date(values[date_field[action]])
-    if problem:
-        errors[date_field[action]] = problem
-    if not errors:
+    form = FORMS[action](data)
+    if form.is_valid():
+        values = form.cleaned_data
         try:
             if action == "move" and review is not None:
-                services.review_move(case=case, user=user, review=review, due=when,
+                services.review_move(case=case, user=user, review=review, due=values["due"],
                                      reason=values["reason"])
                 done = _("Revue déplacée.")
             elif action == "add":
-                services.review_add(case=case, user=user, due=when, reason=values["reason"])
+                services.review_add(case=case, user=user, due=values["due"],
+                                    reason=values["reason"])
                 done = _("Revue ajoutée au plan de suivi.")
             elif action == "conclude" and review is not None:
                 services.review_conclude(case=case, user=user, review=review,
-                                         conclusion=values["conclusion"], done_on=when,
-                                         outcome=values["outcome"])
+                                         conclusion=values["conclusion"],
+                                         done_on=values["done_on"], outcome=values["outcome"])
                 done = _("Conclusion de la revue enregistrée.")
             else:
                 services.event_record(case=case, user=user, kind=values["kind"],
-                                      occurred_on=when, description=values["description"])
+                                      occurred_on=values["occurred_on"],
+                                      description=values["description"])
                 done = _("Événement enregistré.")
                 if values["kind"] == rules.MATERIAL_CHANGE and case.state == "en_instruction":
                     done = _("Changement substantiel enregistré : l'instruction est rouverte.")
         except services.FollowupRefused as exc:
-            for name, message in exc.problems:
-                errors.setdefault(name, message)
+            form.add_problems(exc.problems)
         except Refusal as exc:
-            errors[""] = " ".join(exc.messages)
+            form.add_error(None, " ".join(exc.messages))
         else:
             messages.success(request, done)
             return redirect(request.path)
-    return _page(request, case, form=action, target=target, errors=errors, values=values)
+    return _page(request, case, form=action, target=target, errors=form.first_errors(),
+                 values=form.values())

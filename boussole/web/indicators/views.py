@@ -1,9 +1,9 @@
 """The « Indicateurs » page of a case (issue 13, item 3): its indicators with their trend
 charts and data tables, the form to add one (prefilled from a benefit promised in criterion 3),
-the form to change one and the form to record a value at a review stage. Thin: the rules are
-the core's (:mod:`boussole.core.indicators`), the writes :mod:`.services`'. Every form works
-without JavaScript; a refused form comes back with its values kept, the error summary at the
-top and each message at its field."""
+the form to change one and the form to record a value at a review stage. Thin: the inputs are
+read by :mod:`.forms`, the rules are the core's (:mod:`boussole.core.indicators`), the writes
+:mod:`.services`'. Every form works without JavaScript; a refused form comes back with its
+values kept, the error summary at the top and each message at its field."""
 
 from __future__ import annotations
 
@@ -23,11 +23,8 @@ from boussole.web.cases.access import require_internal
 from boussole.web.cases.models import Case
 from boussole.web.grids import grid_for
 from boussole.web.indicators import selectors, services
+from boussole.web.indicators.forms import IndicatorForm, MeasurementForm
 from boussole.web.indicators.models import Direction, Indicator, Kind, Stage
-
-INDICATOR_FIELDS = ("kind", "label", "unit", "direction", "baseline_value", "baseline_date",
-                    "target_value", "target_date", "source_key")
-VALUE_FIELDS = ("stage", "value", "measured_on", "source")
 
 
 def _user(request: HttpRequest) -> User:
@@ -50,13 +47,6 @@ def _summary(errors: dict[str, str], prefix: str) -> list[dict[str, str]]:
     labels = _labels()
     return [{"field": f"{prefix}{name}", "label": labels.get(name, ""), "message": message}
             for name, message in errors.items()]
-
-
-def _errors(exc: services.IndicatorRefused) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for name, message in exc.problems:
-        errors.setdefault(name, message)
-    return errors
 
 
 def _choices() -> dict[str, object]:
@@ -118,12 +108,15 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _page(request, case)
     _require_edit(user, case)
-    values = {key: request.POST.get(key, "") for key in INDICATOR_FIELDS}
+    form = IndicatorForm(request.POST)
+    form.full_clean()
+    values = form.cleaned_data
     try:
         indicator = services.indicator_create(case=case, user=user, values=values,
                                               source_key=values["source_key"])
     except services.IndicatorRefused as exc:
-        return _page(request, case, add_errors=_errors(exc), add_values=values)
+        form.add_problems(exc.problems)
+        return _page(request, case, add_errors=form.first_errors(), add_values=form.values())
     messages.success(request, _("Indicateur ajouté."))
     return redirect(f"{request.path}#indicateur-{indicator.pk}")
 
@@ -136,13 +129,15 @@ def edit(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
     indicator = get_object_or_404(Indicator, pk=indicator_id, case=case)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        values = {key: request.POST.get(key, "") for key in INDICATOR_FIELDS}
-        values["kind"] = indicator.kind
+        form = IndicatorForm(request.POST)
+        form.full_clean()
+        values = {**form.values(), "kind": indicator.kind}
         try:
             services.indicator_update(case=case, user=user, indicator=indicator,
-                                      values=values)
+                                      values={**form.cleaned_data, "kind": indicator.kind})
         except services.IndicatorRefused as exc:
-            errors = _errors(exc)
+            form.add_problems(exc.problems)
+            errors = form.first_errors()
         else:
             messages.success(request, _("Indicateur enregistré."))
             return redirect(reverse("indicators:page", args=[case.pk])
@@ -168,11 +163,14 @@ def record_value(request: HttpRequest, pk: int, indicator_id: int) -> HttpRespon
     user, case = _case(request, pk)
     _require_edit(user, case)
     indicator = get_object_or_404(Indicator, pk=indicator_id, case=case)
-    values = {key: request.POST.get(key, "") for key in VALUE_FIELDS}
+    form = MeasurementForm(request.POST)
+    form.full_clean()
     try:
-        services.measurement_record(case=case, user=user, indicator=indicator, values=values)
+        services.measurement_record(case=case, user=user, indicator=indicator,
+                                    values=form.cleaned_data)
     except services.IndicatorRefused as exc:
-        return _page(request, case, value_for=indicator.pk, value_errors=_errors(exc),
-                     value_values=values)
+        form.add_problems(exc.problems)
+        return _page(request, case, value_for=indicator.pk, value_errors=form.first_errors(),
+                     value_values=form.values())
     messages.success(request, _("Valeur enregistrée."))
     return redirect(reverse("indicators:page", args=[case.pk]) + f"#indicateur-{indicator.pk}")

@@ -1,5 +1,5 @@
 """Survey pages: the public questionnaire (no account), a case's surveys, the cross-case view
-and its exports."""
+and its exports. The inputs are read by :mod:`.forms`."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from boussole.web.cases.models import Case
 from boussole.web.cases.views import _user
 from boussole.web.grids import grid_for
 from boussole.web.surveys import exports, selectors, services
+from boussole.web.surveys.forms import AnswerForm, RoundOpenForm
 from boussole.web.surveys.models import SurveyRound
 
 # --- Public questionnaire (no login: the link is the only key) -------------------------------
@@ -47,15 +48,17 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     general: list[str] = []
     values: dict[str, str] = {}
     if request.method == "POST":
-        values = {q.id: request.POST.get(q.id, "") for q in form.questions}
-        _response, problems = services.response_record(survey_round=survey_round, raw=values)
+        answers = AnswerForm(request.POST, questionnaire=form)
+        answers.full_clean()
+        _response, problems = services.response_record(survey_round=survey_round,
+                                                        raw=answers.cleaned_data)
         if not problems:
             return redirect("surveys:thanks", token=token)
-        for problem in problems:
-            if problem.path:
-                errors[str(problem.path[0])] = problem.message
-            else:
-                general.append(problem.message)
+        answers.add_core_problems(problems)
+        values = answers.values()
+        errors = answers.first_errors()
+        general = [str(message) for message in answers.non_field_errors()]
+        errors.pop("", None)
     summary = [{"field": f"q-{qid}-1" if form.question(qid).kind == surveys.SCALE
                 else f"q-{qid}", "label": form.question(qid).text, "message": message}
                for qid, message in errors.items()]
@@ -107,9 +110,11 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = case_selectors.case_get(user, pk)
     require_internal(user, case)
+    form = RoundOpenForm(request.POST)
+    form.full_clean()
     try:
-        services.round_open(case=case, user=user, stage=request.POST.get("stage", ""),
-                            direction=request.POST.get("direction", ""))
+        services.round_open(case=case, user=user, stage=form.cleaned_data["stage"],
+                            direction=form.cleaned_data["direction"])
     except Refusal as refusal:
         for message in refusal.messages:
             messages.error(request, message)
