@@ -157,3 +157,20 @@ def test_a_refused_link_tells_the_bidder_what_to_do(setup: Setup, client: Any) -
         return html[html.index("<main"):html.index("</main>")]
 
     assert main(pages[0]) == main(pages[1]) == main(pages[2])
+
+
+def test_award_page_warns_before_and_gives_the_next_step_after(setup: Setup, client: Any
+                                                               ) -> None:
+    bidder = services.bidder_add(consultation=setup.consultation, user=setup.pilot,
+                                 name="Conversia")
+    services.answers_save(bidder=bidder, raw={
+        "analyse_risques_dict": services.RawAnswer("Analyse EBIOS RM.", "Annexe 3.")})
+    client.force_login(setup.pilot)
+    base = f"/cas/{setup.case.pk}/marche/{setup.consultation.pk}"
+    before = client.get(f"{base}/attribution/").content.decode()
+    assert "L'attribution est définitive" in before
+    assert f'href="{base}/comparaison/"' in before
+    services.award(consultation=setup.consultation, user=setup.pilot, bidder=bidder)
+    after = client.get(f"{base}/attribution/").content.decode()
+    assert "La consultation est attribuée à Conversia." in after
+    assert f'href="/cas/{setup.case.pk}/marche/a-confirmer/"' in after
