@@ -39,7 +39,8 @@ PILOT = "referent:numerique"
 REVIEW_NOTICE = dt.timedelta(days=60)
 
 #: What an action links to (the web layer turns a target into a URL).
-TARGETS = ("profile", "criterion", "legal", "path", "group_opinion", "decision", "union")
+TARGETS = ("profile", "criterion", "legal", "path", "group_opinion", "decision", "union",
+           "followup")
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ class CaseState:
     decisions: Mapping[str, str] = field(default_factory=dict)  # current version's decisions
     required_delegations: tuple[str, ...] = workflow.DEFAULT_DELEGATIONS
     union_information: bool = False
-    review_date: dt.date | None = None  # the legal review date, if the lawyers set one
+    # The next review of a system in service: the follow-up plan's next review not done
+    # (without a plan, the review date the lawyers set, if any).
+    review_date: dt.date | None = None
     lead_name: str = ""  # for the « waiting for » sentence
     referent_names: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
 
@@ -284,7 +287,7 @@ def _actions(person: Person, case: CaseState, today: dt.date) -> list[Action]:
     if state == "en_service":
         due = case.review_date
         if (lead or person.is_pilot) and due is not None and due - today <= REVIEW_NOTICE:
-            out.append(Action("preparer_revue", _label("preparer_revue"), "legal",
+            out.append(Action("preparer_revue", _label("preparer_revue"), "followup",
                               deadline=due))
         return out
     if state == "ajourne":

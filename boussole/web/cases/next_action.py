@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -164,6 +164,8 @@ def action_url(case: Case, action: Action) -> str:
         return url + "#avis" if action.code == "donner_avis" else url
     if target == "legal":
         return reverse("cases:legal", args=[pk]) + "#h-retained"
+    if target == "followup":
+        return reverse("followup:case", args=[pk]) + "#h-revues"
     anchors = {"group_opinion": "#h-group", "decision": "#h-decisions", "union": "#h-union"}
     return reverse("decisions:path", args=[pk]) + anchors.get(target, "#h-actions")
 
@@ -177,6 +179,21 @@ def _latest_assessments(ids: list[int]) -> dict[int, tuple[str, dt.date | None]]
                                    .values_list("case_id", "retained_level", "review_date")):
         out.setdefault(case_id, (level, review))
     return out
+
+
+def _next_reviews(cases: list[Case]) -> dict[int, dt.date | None]:
+    """For each case in service that has a follow-up plan, its next review not done (``None``
+    when the plan is closed or every review done), through Case's reverse relations (see the
+    module's doc); one query, none without a case in service."""
+    serving = [case.pk for case in cases if case.state == "en_service"]
+    if not serving:
+        return {}
+    pending = Q(followup_plan__closed_on__isnull=True,
+                followup_plan__reviews__done_on__isnull=True)
+    return {pk: due for pk, plans, due in Case.objects.filter(pk__in=serving).annotate(
+        plans=Count("followup_plan"),
+        next_review=Min("followup_plan__reviews__due", filter=pending)).values_list(
+        "pk", "plans", "next_review") if plans}
 
 
 def _states(user: User, cases: list[Case], *, names: bool) -> dict[int, CaseState]:
@@ -202,6 +219,7 @@ def _states(user: User, cases: list[Case], *, names: bool) -> dict[int, CaseStat
                 case_id__in=ids, user=user).values_list("case_id", "criterion"):
             assigned[case_id].add(criterion)
     assessments = _latest_assessments(ids)
+    next_reviews = _next_reviews(cases)
     # The decision path's records, through Case's reverse relations (see the module's doc).
     path_rows = {pk: (verdict, latest) for pk, verdict, latest in Case.objects.filter(
         pk__in=ids).annotate(latest=Max("versions__number")).values_list(
@@ -233,7 +251,8 @@ def _states(user: User, cases: list[Case], *, names: bool) -> dict[int, CaseStat
                                        case.legal_potential or None, retained or None),
             group_verdict=path_rows[case.pk][0], decisions=decisions.get(case.pk, {}),
             required_delegations=tuple(required) or workflow.DEFAULT_DELEGATIONS,
-            union_information=case.pk in union, review_date=review,
+            union_information=case.pk in union,
+            review_date=next_reviews.get(case.pk, review),
             lead_name=str(case.lead) if case.lead_id else "",
             referent_names={n: tuple(v) for n, v in referent_names[case.pk].items()})
     return out
