@@ -44,6 +44,7 @@ from boussole.core.procurement.pack import (
     instructions_fr,
     metadata_rows,
     question_row,
+    reading_instructions_fr,
     vendor_questions,
 )
 
@@ -281,7 +282,7 @@ def _odf(grid: Grid, case_info: Mapping[str, Any],
         for line in _heading_lines(grid, case_info):
             body.append(odfdo.Paragraph(line, style="Standard"))
         body.append(_heading(2, SHEET_INSTRUCTIONS))
-        for line in instructions_fr():
+        for line in reading_instructions_fr():
             body.append(odfdo.Paragraph(line, style="Text_20_body"))
         body.append(_heading(2, SHEET_QUESTIONS))
         body.append(_questions_table(rows, {}, spreadsheet=False))

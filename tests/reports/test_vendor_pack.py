@@ -523,3 +523,17 @@ def test_an_annex_saved_again_by_libreoffice_is_read(packs: dict[str, bytes],
                        check=True, capture_output=True, timeout=180)
         saved = out / f"offre.{fmt}"
         assert read_annex(saved.read_bytes(), saved.name, GRID) == expected
+
+
+def test_the_text_annex_says_how_to_answer_instead_of_sheets(packs: dict[str, bytes]) -> None:
+    content = zipfile.ZipFile(io.BytesIO(packs["odt"])).read("content.xml").decode()
+    instructions = content.split(">Questionnaire<")[0]
+    assert "version à lire de l&apos;annexe" in instructions or \
+        "version à lire de l'annexe" in instructions
+    assert "le lien personnel" in instructions
+    # No instruction about sheets the text document does not have.
+    assert "feuille" not in instructions and "Metadonnees" not in instructions
+    # The spreadsheets keep their own instructions.
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(packs["xlsx"]))
+    text = " ".join(str(r[0]) for r in workbook.get_sheet_by_name("Instructions").to_python())
+    assert "feuille « Questionnaire »" in text and "version à lire" not in text

@@ -176,6 +176,24 @@ def instructions_fr() -> list[str]:
     ]
 
 
+def reading_instructions_fr() -> list[str]:
+    """The instructions of the text version of the annex (ODT), which is read, printed or
+    attached to the consultation rules but not filled in nor imported (French)."""
+    first, _sheet, choices, unknown, _keep, _save = instructions_fr()
+    return [
+        first,
+        "Ce document est la version à lire de l'annexe. Pour répondre, utilisez l'annexe "
+        "tableur (ODS ou XLSX) fournie avec le dossier de consultation, ou le lien personnel "
+        "que l'acheteur vous a transmis : les réponses écrites dans ce document texte ne "
+        "peuvent pas être importées.",
+        "Pour chaque question, la colonne « Réponse attendue » indique la forme de la "
+        "réponse ; donnez aussi sa justification (méthode, source, engagement) et, le cas "
+        "échéant, le nom du document que vous joignez à votre offre.",
+        choices.replace("choisissez dans la liste proposée", "répondez par un choix proposé"),
+        unknown,
+    ]
+
+
 def pack_fingerprint(grid: Grid) -> str:
     """SHA-256 (hex) of the grid's id and version and of the ordered ``(id, number, text)`` of
     its vendor questions: a returned annex whose questions differ does not match."""
