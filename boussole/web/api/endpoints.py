@@ -152,7 +152,7 @@ def list_answers(request: HttpRequest, case_id: int = _case_id()) -> Any:
                         "la réponse depuis, rien n'est écrit et la réponse est 409 (avec la "
                         "révision actuelle). Nécessite un jeton en lecture et écriture.")
 def put_answer(request: HttpRequest, payload: schemas.AnswerIn, case_id: int = _case_id(),
-               item_id: str = Path(..., max_length=80, pattern=schemas.NO_NUL,
+               item_id: str = Path(..., max_length=80,
                                    description="Identifiant de la question ou du fait.")
                ) -> Any:
     user = user_of(request)

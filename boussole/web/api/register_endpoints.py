@@ -42,8 +42,10 @@ def list_register(request: HttpRequest, page: Query[schemas.PageQuery]) -> Any:
                       422: schemas.Problem},
             auth=None, summary="Une notice du registre public")
 def get_register_entry(request: HttpRequest,
-                       organisation: str = Path(..., max_length=60, pattern=schemas.NO_NUL),
-                       reference: str = Path(..., max_length=32, pattern=schemas.NO_NUL)) -> Any:
+                       organisation: str = Path(..., max_length=60),
+                       reference: str = Path(..., max_length=32)) -> Any:
+    if "\x00" in organisation + reference:  # no such key (and PostgreSQL stores no NUL)
+        raise Http404
     publication = current_publication(organisation, reference)
     if publication is None:
         raise Http404
