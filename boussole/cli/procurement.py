@@ -74,9 +74,11 @@ def cmd_vendor_import(args: argparse.Namespace) -> int:
         return _fail(exc.report() + "\nAucune donnée n'a été importée.")
     except (Refusal, AnswerInvalid) as exc:
         return _fail(f"Erreur : {exc}\nAucune donnée n'a été importée.")
-    print(f"Annexe importée : {bidder.answers.count()} réponses de « {bidder.name} » dans la "
-          f"consultation « {found[0].title} » du dossier {case.reference}, par "
-          f"{user.username}.")
+    count = bidder.answers.count()
+    who = user.get_full_name() or user.username
+    print(f"Annexe importée : {count} réponse{'s' if count > 1 else ''} de « {bidder.name} » "
+          f"dans la consultation « {found[0].title} » du dossier {case.reference}, par {who} "
+          f"(compte « {user.username} »).")
     return 0
 
 

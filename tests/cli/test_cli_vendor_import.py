@@ -52,12 +52,17 @@ def test_import_into_the_open_consultation(case: Any, tmp_path: Path, capsys: An
     assert "pas de consultation ouverte" in capsys.readouterr().err
     consultation = services.consultation_create(case=case, user=case.lead, title="Marché")
     assert cli.cmd_vendor_import(parse(str(case.pk), str(path), "--bidder", "Alpha")) == 0
-    assert "2 réponses de « Alpha »" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "2 réponses de « Alpha »" in out
+    assert f"par {case.lead.get_full_name() or 'cheffe'} (compte « cheffe »)" in out
     bidder = Bidder.objects.get(consultation=consultation, name="Alpha")
     assert {a.question_id: a.value for a in bidder.answers.all()} == {
         "materiel_ecolabellise": "oui", "nombre_parametres": 7e9}
     event = AuditEvent.objects.get(case=case, action="procurement_annex_imported")
     assert event.actor == case.lead
+    one = annex(case, tmp_path, {"materiel_ecolabellise": ["Oui", "Label TCO.", None]})
+    assert cli.cmd_vendor_import(parse(str(case.pk), str(one), "--bidder", "Solo")) == 0
+    assert "1 réponse de « Solo »" in capsys.readouterr().out
 
 
 def test_a_tampered_annex_is_refused_whole(case: Any, tmp_path: Path, capsys: Any) -> None:
