@@ -114,6 +114,9 @@ def test_from_version_1_to_2_every_answer_is_kept() -> None:
     read, diff = dossier.read(data, V2, _registry(V1, V2))
     assert read == answers
     assert diff.source_key == "boussole-nantes@1" and diff.target_key == "boussole-nantes@2"
+    assert diff.source_label == f"« {V1.title} », version 1"
+    assert diff.target_label == f"« {V2.title} », version 2"
+    assert f"établi sur la grille « {V1.title} », version 1, importé sur" in diff.render()
     assert diff.grid_diff is not None and diff.grid_diff.old_key == "boussole-nantes@1"
     # Between 1 and 2 only a profile fact changed: no vendor question is to answer again.
     assert [c.old_id for c in diff.grid_diff.changed] == ["biometrie"]

@@ -4,6 +4,7 @@ unchanged, the maturity override, the comparison and its export, the supplier do
 
 from __future__ import annotations
 
+import html as html_module
 import io
 import json
 from typing import Any
@@ -236,6 +237,10 @@ def test_dossier_export_and_import_into_another_case(setup: Setup, client: Any) 
                            {"bidder": "Gamma", "file": _upload(response.content, "g.json")})
     assert imported.status_code == 200
     assert "6 réponses reprises" in imported.content.decode()
+    grid = grid_for(other_case.grid_id, other_case.grid_version)
+    assert (f"reprises sur la grille du dossier (« {grid.title} », version {grid.version})"
+            in html_module.unescape(imported.content.decode()))
+    assert f"{grid.id}@" not in imported.content.decode()
     copied = Bidder.objects.get(consultation=other, name="Gamma")
     assert {a.question_id: a.value for a in copied.answers.all()} == {
         qid: given[0] for qid, given in GIVEN.items()}

@@ -83,6 +83,9 @@ class DossierDiff:
     removed: list[str] = field(default_factory=list)
     #: Answers that no longer fit their question (by new id: French message).
     invalid: dict[str, str] = field(default_factory=dict)
+    #: The two grids as a reader names them: « title », version n (French).
+    source_label: str = ""
+    target_label: str = ""
 
     @property
     def same_grid(self) -> bool:
@@ -96,8 +99,9 @@ class DossierDiff:
 
     def render(self) -> str:
         """A French report, one line per fact."""
-        lines = [f"Dossier fournisseur établi sur la grille {self.source_key}, importé sur "
-                 f"{self.target_key}."]
+        lines = [f"Dossier fournisseur établi sur la grille "
+                 f"{self.source_label or self.source_key}, importé sur "
+                 f"{self.target_label or self.target_key}."]
         lines.append(f"Réponses reprises : {len(self.kept)}.")
         if self.changed:
             lines.append(f"Questions modifiées depuis, à répondre de nouveau : "
@@ -240,7 +244,14 @@ def read(data: bytes, importing_grid: Grid,
     if problems:
         raise _fail(problems, source)
 
-    result = DossierDiff(source_key, importing_grid.key)
+    title = grid_block.get("title") if isinstance(grid_block, dict) else None
+    if source_grid is not None:
+        title = source_grid.title
+    result = DossierDiff(
+        source_key, importing_grid.key,
+        source_label=(f"« {title} », version {version}" if isinstance(title, str) and title
+                      else f"{grid_id}, version {version}"),
+        target_label=f"« {importing_grid.title} », version {importing_grid.version}")
     vendor_ids = {q.id for q in vendor_questions(importing_grid)}
     renamed: Mapping[str, str] = {}
     reanswer: set[str] = set()
