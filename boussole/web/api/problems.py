@@ -104,6 +104,8 @@ def _french_error(error: Mapping[str, Any]) -> dict[str, Any]:
     if kind in ("enum", "literal_error") and "expected" in context:
         message = f"Valeur non prévue (attendu : {context['expected']})."
     location = [str(part) for part in error.get("loc", ())]
+    if location[:2] == ["body", "payload"]:  # the view's argument name is not the client's
+        location = ["body", *location[2:]]
     return {"field": ".".join(location), "message": message, "type": kind}
 
 
