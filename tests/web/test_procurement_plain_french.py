@@ -174,3 +174,16 @@ def test_award_page_warns_before_and_gives_the_next_step_after(setup: Setup, cli
     after = client.get(f"{base}/attribution/").content.decode()
     assert "La consultation est attribuée à Conversia." in after
     assert f'href="/cas/{setup.case.pk}/marche/a-confirmer/"' in after
+
+
+def test_computed_estimates_are_explained_to_the_bidder(setup: Setup, client: Any) -> None:
+    grid = grid_for(setup.case.grid_id, setup.case.grid_version)
+    computed = [q for q in vendor_questions(grid) if q.computed]
+    assert computed and all(q.criterion == 5 for q in computed)
+    bidder = services.bidder_add(consultation=setup.consultation, user=setup.pilot,
+                                 name="Dialogue")
+    token = services.link_issue(bidder=bidder, user=setup.pilot)
+    html = client.get(f"/offre/{token}/critere/5/").content.decode()
+    assert html.count("la collectivité calcule aussi cette estimation") == len(computed)
+    other = client.get(f"/offre/{token}/critere/1/").content.decode()
+    assert "calcule aussi cette estimation" not in other

@@ -66,6 +66,8 @@ class VendorQuestion:
     unit: str | None
     options: tuple[tuple[str, str], ...]
     exclusive: tuple[str, ...] = ()
+    #: An estimate Boussole's footprint calculator also computes from earlier answers.
+    computed: bool = False
 
     @property
     def label(self) -> str:
@@ -144,7 +146,8 @@ def _vendor_question(grid: Grid, question: Question) -> VendorQuestion:
         id=question.id, number=question.number, criterion=question.criterion,
         criterion_title=grid.criterion(question.criterion).title,
         text=grid.display_text(question), help=question.help or "", type=question.type,
-        unit=question.unit, options=options, exclusive=question.exclusive)
+        unit=question.unit, options=options, exclusive=question.exclusive,
+        computed=question.computed)
 
 
 def vendor_questions(grid: Grid) -> list[VendorQuestion]:
