@@ -300,7 +300,7 @@ def progress_by_person(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def my_questions(user: User) -> list[dict[str, Any]]:
     """The criteria of open cases assigned to the user (or falling to their domain)."""
     cases = list(cases_visible_to(user).filter(state__in=OPEN_STATES)
-                 .select_related("lead").order_by("-updated_at")[:200])
+                 .select_related("lead").defer("purpose").order_by("-updated_at")[:200])
     assigned: dict[int, set[int]] = {}
     for case_id, number in Assignment.objects.filter(case__in=cases, user=user).values_list(
             "case_id", "criterion"):

@@ -206,6 +206,10 @@ def version_diff(old: FileVersion, new: FileVersion) -> dict[str, list[dict[str,
     return {"answers": changed_answers, "opinions": changed_opinions, "other": other[:200]}
 
 
+#: The columns the task lists show (reference, title, link): the long texts stay unread.
+LISTED = ("id", "reference", "title", "state", "organisation_id", "lead_id", "updated_at")
+
+
 def tasks_for(user: User) -> dict[str, Any]:
     """What waits for the user: answers, opinions, decisions, reviews; and notifications."""
     cases = case_selectors.cases_visible_to(user)
@@ -234,9 +238,9 @@ def tasks_for(user: User) -> dict[str, Any]:
                    .values_list("case_id", "version__number"))
         out["decide"] = [c for c in waiting if (c.pk, latest.get(c.pk)) not in done]
     if user.role in (Role.PORTEUR, Role.ADMIN, Role.REPRESENTANT_PERSONNEL):
-        out["union"] = list(cases.filter(state="information_syndicale"))
+        out["union"] = list(cases.filter(state="information_syndicale").only(*LISTED))
     if user.role == Role.PORTEUR:
-        out["drafts"] = list(cases.filter(state="brouillon", lead=user))
+        out["drafts"] = list(cases.filter(state="brouillon", lead=user).only(*LISTED))
     out["notifications"] = list(open_notifications(user)[:50])
     out["count"] = sum(len(v) for k, v in out.items() if isinstance(v, list))
     return out
