@@ -187,3 +187,21 @@ def test_computed_estimates_are_explained_to_the_bidder(setup: Setup, client: An
     assert html.count("la collectivité calcule aussi cette estimation") == len(computed)
     other = client.get(f"/offre/{token}/critere/1/").content.decode()
     assert "calcule aussi cette estimation" not in other
+
+
+def test_comparison_page_points_to_the_award(setup: Setup, client: Any) -> None:
+    bidder = services.bidder_add(consultation=setup.consultation, user=setup.pilot,
+                                 name="Conversia")
+    services.answers_save(bidder=bidder, raw={
+        "analyse_risques_dict": services.RawAnswer("Analyse EBIOS RM.", "Annexe 3.")})
+    base = f"/cas/{setup.case.pk}/marche/{setup.consultation.pk}"
+    client.force_login(setup.pilot)
+    assert f'href="{base}/attribution/"' in client.get(f"{base}/comparaison/").content.decode()
+    client.force_login(setup.lawyer)  # reads the comparison, does not award
+    assert f'href="{base}/attribution/"' not in client.get(
+        f"{base}/comparaison/").content.decode()
+    services.award(consultation=setup.consultation, user=setup.pilot, bidder=bidder)
+    client.force_login(setup.pilot)
+    html = client.get(f"{base}/comparaison/").content.decode()
+    assert f'href="{base}/attribution/"' not in html
+    assert f'href="/cas/{setup.case.pk}/marche/a-confirmer/"' in html
