@@ -48,8 +48,7 @@ def may_publish(user: User, case: Case) -> bool:
 
 def _require_publisher(user: User, case: Case) -> None:
     if not case_abilities(user, case).internal:
-        raise Forbidden(rules.publish_refusal(role="", domain="", setting="",
-                                              same_organisation=False) or "")
+        raise Forbidden("Vous n'avez pas le droit de publier les notices de cette organisation.")
     refusal = rules.publish_refusal(
         role=user.role, domain=user.domain, setting=case.organisation.publishers,
         same_organisation=user.organisation_id == case.organisation_id)
