@@ -422,6 +422,7 @@ def _create_demo() -> str:
 #: order once the cases exist (a missing module is skipped; an error inside one is not hidden).
 DEMO_EXTENSIONS = (
     "boussole.web.transparency.demo",
+    "boussole.web.register.demo",
     "boussole.web.procurement.demo",
     "boussole.web.administration.demo",
     "boussole.web.api.demo",

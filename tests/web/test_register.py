@@ -20,6 +20,7 @@ from boussole.core import opendata
 from boussole.core import public_questions as rules
 from boussole.web.cases import services as case_services
 from boussole.web.cases.models import AuditEvent, Case
+from boussole.web.register import demo as register_demo
 from boussole.web.register import services
 from boussole.web.register.forms import question_token
 from boussole.web.register.models import PublicQuestion
@@ -516,3 +517,20 @@ def test_the_register_pages_take_a_bounded_number_of_queries(
                 "/registre/donnees/registre.csv", notice_url(register["cases"]["eau"])):
         with django_assert_max_num_queries(4):
             assert client.get(url).status_code == 200
+
+
+def test_the_register_demo_adds_nothing_without_a_published_notice(
+        organisation: Any, people: dict[str, Any]) -> None:
+    register_demo.create(organisation, {"juriste": people["dpo"]})
+    assert not PublicQuestion.objects.exists()
+
+
+def test_the_register_demo_answers_one_question_and_leaves_one_pending(
+        register: dict[str, Any], people: dict[str, Any]) -> None:
+    register_demo.create(people["dpo"].organisation, {"juriste": people["dpo"]})
+    questions = list(PublicQuestion.objects.filter(text__in=[register_demo.QUESTION,
+                                                             register_demo.ERROR_REPORT]))
+    assert sorted(q.status for q in questions) == sorted([rules.ANSWERED, rules.PENDING])
+    answered = next(q for q in questions if q.status == rules.ANSWERED)
+    assert answered.answer == register_demo.ANSWER
+    assert answered.case.organisation == people["dpo"].organisation

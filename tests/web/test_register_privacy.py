@@ -34,6 +34,7 @@ from boussole.web.cases.models import (
     Opinion,
 )
 from boussole.web.decisions.models import GroupOpinion, UnionInformation
+from boussole.web.register import demo as register_demo
 from boussole.web.register import services
 from boussole.web.register.models import PublicQuestion
 from boussole.web.surveys.models import SurveyResponse
@@ -186,3 +187,7 @@ def test_no_private_string_of_the_demo_reaches_a_public_url(demo_register: list[
     assert "Direction du cycle de l'eau" in everything
     assert "Question publique qui reçoit une réponse n° 0" in everything
     assert "Réponse publique de l'administration n° 0" in everything
+    # The demo's own messages: its answered question is under a notice, its pending report not.
+    assert " ".join(register_demo.QUESTION.split()) in everything
+    assert " ".join(register_demo.ANSWER.split()) in everything
+    assert register_demo.ERROR_REPORT in private["unanswered messages"]
