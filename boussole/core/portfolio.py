@@ -158,9 +158,12 @@ def footprint_in_service(rows: Iterable[CaseRow]) -> Footprint:
 
 
 def time_to_decision(rows: Iterable[CaseRow]) -> Durations:
-    """Days from the creation of a case to its last official decision, over the decided cases."""
-    days = sorted((row.decided_on - row.created_on).days for row in rows
-                  if row.decided_on is not None)
+    """Days from the creation of a case to its last official decision, over the decided cases.
+
+    A decision dated before the case was created in Boussole (a file imported, or entered
+    after the fact) says nothing of the time the instruction took: it is left out."""
+    days = sorted(day for day in ((row.decided_on - row.created_on).days for row in rows
+                                  if row.decided_on is not None) if day >= 0)
     if not days:
         return Durations(0, None, None, None)
     return Durations(len(days), float(statistics.median(days)), days[0], days[-1])

@@ -76,7 +76,8 @@ def test_footprint_sums_the_cases_in_service_only() -> None:
 
 def test_time_to_decision_over_decided_cases() -> None:
     rows = [row(1, decided_on=dt.date(2027, 1, 31)), row(2, decided_on=dt.date(2027, 3, 2)),
-            row(3, decided_on=dt.date(2027, 1, 11)), row(4)]
+            row(3, decided_on=dt.date(2027, 1, 11)), row(4),
+            row(5, decided_on=dt.date(2026, 12, 1))]  # decided before its creation: left out
     durations = portfolio.time_to_decision(rows)
     assert durations == portfolio.Durations(3, 30.0, 10, 60)
     assert portfolio.time_to_decision([row(1)]) == portfolio.Durations(0, None, None, None)
