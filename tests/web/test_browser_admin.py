@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from boussole.web.accounts.models import User
 from tests.conftest import axe_violations
+from tests.web.test_browser_phone import OVERFLOWING
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,6 +63,13 @@ def test_admin_invites_and_the_person_activates(browser: Any, live_server: Any,
 
     page.get_by_role("link", name="Journal").click()
     expect(page.get_by_role("table")).to_contain_text("Paramètres de l'organisation modifiés")
+    assert axe_violations(page) == []
+    # On a phone the people list and the journal are stacked rows: no horizontal scroll.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/administration/journal/", "/administration/"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, page.evaluate(OVERFLOWING, 390))
     assert axe_violations(page) == []
     context.close()
 
