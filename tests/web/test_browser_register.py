@@ -69,10 +69,12 @@ def test_register_and_notice_are_accessible_and_fit_a_phone(page: Any) -> None:
     page.get_by_role("link", name="Messages du public").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Messages du public")
     expect(page.get_by_text("L'adresse du service a changé.")).to_be_visible()
-    page.get_by_text("Rejeter ce message").click()  # unfold the rejection form for axe
+    # The demo's own pending message is in the queue too: work on this test's message.
+    message = page.locator("article").filter(has_text="L'adresse du service a changé.")
+    message.get_by_text("Rejeter ce message").click()  # unfold the rejection form for axe
     assert axe_violations(page) == []
-    page.get_by_label("Réponse publiée sous la question").fill("Merci, c'est corrigé.")
-    page.get_by_role("button", name="Publier la réponse").click()
+    message.get_by_label("Réponse publiée sous la question").fill("Merci, c'est corrigé.")
+    message.get_by_role("button", name="Publier la réponse").click()
     expect(page.get_by_text("Réponse publiée avec la notice.")).to_be_visible()
     page.goto(notice)
     expect(page.get_by_text("Merci, c'est corrigé.")).to_be_visible()
@@ -114,7 +116,8 @@ def test_without_javascript_a_visitor_filters_reads_and_asks_with_the_keyboard(
         tab_until(page, lambda el: (el.text_content() or "").strip() == "Envoyer")
         page.keyboard.press("Enter")
         expect(page.get_by_role("status")).to_contain_text("votre message a été transmis")
-        assert PublicQuestion.objects.get().text == "Comment le foyer de référence est-il choisi ?"
+        assert PublicQuestion.objects.filter(
+            text="Comment le foyer de référence est-il choisi ?", status="en_attente").count() == 1
         assert context.cookies() == []
         assert external == []
     finally:
