@@ -1,8 +1,10 @@
 """Per-case counters: answers, « je ne sais pas » and progress per criterion.
 
-Every write of an answer refreshes them: ``Answer.save()`` and ``delete()`` through the signal
-below (``answer_record`` and any other writer), bulk writes by calling :func:`refresh_counters`
-(the importer). The lists (home, « Mes tâches », « Mes questions ») read them instead of
+Every write of an answer refreshes them: ``Answer.save()`` through the signal below
+(``answer_record`` and any other writer), bulk writes by calling :func:`refresh_counters` (the
+importer). Answers are deleted only with their case (no receiver on delete: a cascade would
+recount once per answer); a writer that deletes some answers of a live case calls
+:func:`refresh_counters`. The lists (home, « Mes tâches », « Mes questions ») read them instead of
 loading every answer of every case. A case whose ``progress`` is empty (created before the
 counters existed, or filled by a raw bulk load) gets them computed on first read
 (:func:`ensure_counters`).
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from boussole.core.completeness import criteria_completeness
@@ -83,7 +85,6 @@ def criteria_of(case: Case) -> dict[int, Progress]:
 
 
 @receiver(post_save, sender=Answer, dispatch_uid="cases-counters-save")
-@receiver(post_delete, sender=Answer, dispatch_uid="cases-counters-delete")
 def _answer_changed(sender: Any, instance: Answer, raw: bool = False, **kwargs: Any) -> None:
     if raw:  # fixtures: the counters are recomputed on first read
         return
