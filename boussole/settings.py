@@ -111,7 +111,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "boussole.web.staticfiles_app.BoussoleStaticFilesConfig",
     "django_htmx",
     "axes",
     "csp",

@@ -11,6 +11,21 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_static_names() -> Iterator[None]:
+    """Pages rendered in the test process name static files plainly: the test live server
+    serves them from their sources, whatever a ``boussole migrate`` or ``serve`` run by another
+    test collected in the data directory. The hashed, compressed names are tested through
+    ``boussole serve`` itself (tests/web/test_static_headers.py)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    plain = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    with override_settings(STORAGES=plain):
+        yield
+
+
 @pytest.fixture
 def organisation(db: Any) -> Any:
     from boussole.web.accounts.models import Organisation

@@ -32,12 +32,14 @@ class StaticStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
 
 def sources_fingerprint() -> str:
     """A digest of every static source file's path, size and modification time."""
+    from django.apps import apps
     from django.contrib.staticfiles.finders import get_finders
 
+    ignore: list[str] = getattr(apps.get_app_config("staticfiles"), "ignore_patterns", [])
     digest = hashlib.sha256()
     entries = []
     for finder in get_finders():
-        for path, storage in finder.list([]):
+        for path, storage in finder.list(ignore):
             full = storage.path(path)
             stat = os.stat(full)
             entries.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")

@@ -8,4 +8,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cas d'usage")
 
     def ready(self) -> None:
-        from boussole.web.cases import counters  # noqa: F401 — connects the answer signals
+        # Once the models are loaded (Django's rule for signal receivers): connects the
+        # receivers that keep the per-case counters.
+        from boussole.web.cases import counters  # noqa: F401
