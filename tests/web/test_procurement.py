@@ -286,3 +286,16 @@ def test_a_bid_settles_the_profile_facts_it_implies(setup: Setup) -> None:
     by_name = {bidder.name: view for bidder, view in legal.items()}
     assert by_name["Omega"].active > by_name["Alpha"].active
     assert by_name["Omega"].added and not by_name["Alpha"].added
+
+
+@pytest.mark.parametrize(("role", "offered"), [("referent", True), ("elu", False)])
+def test_the_case_navigation_offers_the_consultation_to_its_readers_only(
+        setup: Setup, make_user: Any, client: Any, role: str, offered: bool) -> None:
+    organisation = setup.case.organisation
+    user = (setup.lawyer if role == "referent"
+            else make_user("elue-nav", organisation, "elu", delegation="numerique"))
+    client.force_login(user)
+    response = client.get(f"/cas/{setup.case.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (f'href="/cas/{setup.case.pk}/marche/"' in page) is offered
