@@ -19,8 +19,8 @@ from boussole.web.accounts.models import Role, User
 from boussole.web.cases import selectors
 from boussole.web.cases.legal import level_label
 from boussole.web.cases.models import Assignment, Case, State
-from boussole.web.cases.next_action import waiting_cases
-from boussole.web.decisions.selectors import tasks_for
+from boussole.web.cases.next_action import home_inputs, waiting_cases
+from boussole.web.decisions.selectors import task_count
 
 PAGE_SIZE = 25
 #: The columns the lists show: the rows never load the other (long) texts of a case.
@@ -101,8 +101,11 @@ def home(request: HttpRequest) -> HttpResponse:
     page.object_list = selectors.with_answer_counts(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
+    # « Ce qui vous attend » and the number of tasks from the same cases, read once.
+    inputs = home_inputs(user)
     return render(request, "home.html", {
-        "mine": mine, "page": page, "tasks": tasks_for(user), "waiting": waiting_cases(user),
+        "mine": mine, "page": page, "tasks": {"count": task_count(user, *inputs)},
+        "waiting": waiting_cases(user, inputs),
         "internal": internal, "form": form, "filtered": filtered,
         "query": query.urlencode(), "invalid_filter": request.GET and not form.is_valid(),
         "can_create": may_create_case(getattr(user, "role", ""))

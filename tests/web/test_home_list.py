@@ -10,14 +10,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from boussole.web.accounts.models import User
 from boussole.web.cases import services
 from boussole.web.cases.models import Case
+from boussole.web.cases.next_action import home_inputs
+from boussole.web.decisions.selectors import task_count, tasks_for
+from boussole.web.demo import create_demo
 
 pytestmark = pytest.mark.django_db
 
-#: The home page's queries today (session, user, lists, tasks, « Ce qui vous attend »); the
-#: bound is what matters: it must not depend on the number of cases.
-MAX_QUERIES = 20
+#: The home page's queries (session, user, referents of the filter, the two lists and their
+#: count, « Ce qui vous attend » and the number of tasks); it must not depend on the number
+#: of cases either.
+MAX_QUERIES = 10
 
 
 @pytest.fixture
@@ -127,3 +132,21 @@ def test_home_queries_do_not_grow_with_the_cases(client: Any, people: dict[str, 
     assert many <= MAX_QUERIES
     client.force_login(juriste)
     assert _queries(client, "/", params) <= MAX_QUERIES
+
+
+def test_home_queries_on_the_demo_and_the_same_number_of_tasks(client: Any) -> None:
+    """On the demo, for three kinds of people: at most MAX_QUERIES queries (after a warm-up
+    request, which loads the session), and the page's number of tasks is the tasks page's."""
+    create_demo()
+    for user in User.objects.all():
+        assert task_count(user, *home_inputs(user)) == tasks_for(user)["count"], user.username
+    for name in ("porteur", "juriste", "admin"):
+        user = User.objects.get(username=name)
+        client.force_login(user)
+        assert _queries(client, "/") <= MAX_QUERIES, name
+        count = tasks_for(user)["count"]
+        html = client.get("/").content.decode()
+        if count:
+            assert re.search(rf">{count} tâches? (vous attend|vous attendent)</a>", html), name
+        else:
+            assert "vous attend</a>" not in html and "vous attendent</a>" not in html

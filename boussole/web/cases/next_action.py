@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -172,28 +172,73 @@ def action_url(case: Case, action: Action) -> str:
 
 # --- Reading the inputs in bulk ------------------------------------------------------------
 
-def _latest_assessments(ids: list[int]) -> dict[int, tuple[str, dt.date | None]]:
-    out: dict[int, tuple[str, dt.date | None]] = {}
-    for case_id, level, review in (LegalAssessment.objects.filter(case_id__in=ids)
-                                   .order_by("case_id", "-decided_at", "-id")
-                                   .values_list("case_id", "retained_level", "review_date")):
-        out.setdefault(case_id, (level, review))
-    return out
+#: The values :func:`_annotated` adds to each case (read by :func:`_states`).
+_PATH_FIELDS = ("na_latest", "na_verdict", "na_union", "na_assessed", "na_retained",
+                "na_review", "na_plans", "na_next_review")
 
 
-def _next_reviews(cases: list[Case]) -> dict[int, dt.date | None]:
-    """For each case in service that has a follow-up plan, its next review not done (``None``
-    when the plan is closed or every review done), through Case's reverse relations (see the
-    module's doc); one query, none without a case in service."""
-    serving = [case.pk for case in cases if case.state == "en_service"]
-    if not serving:
-        return {}
+def _annotated(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases with the decision path's and the follow-up's values, as subqueries (no
+    join multiplies the rows): the latest frozen version, the group's verdict, the
+    trade-union information, the latest legal assessment, the follow-up plan's next review
+    not done. Case's reverse relations are used (see the module's doc)."""
+    same = Case.objects.filter(pk=OuterRef("pk"))
+    assessments = LegalAssessment.objects.filter(case=OuterRef("pk")).order_by(
+        "-decided_at", "-id")
     pending = Q(followup_plan__closed_on__isnull=True,
                 followup_plan__reviews__done_on__isnull=True)
-    return {pk: due for pk, plans, due in Case.objects.filter(pk__in=serving).annotate(
-        plans=Count("followup_plan"),
-        next_review=Min("followup_plan__reviews__due", filter=pending)).values_list(
-        "pk", "plans", "next_review") if plans}
+    return cases.annotate(
+        na_latest=Subquery(same.values("pk").annotate(m=Max("versions__number")).values("m")),
+        na_verdict=Subquery(same.values("group_opinion__verdict")[:1]),
+        na_union=Exists(same.filter(union_information__isnull=False)),
+        na_assessed=Exists(assessments),
+        na_retained=Subquery(assessments.values("retained_level")[:1]),
+        na_review=Subquery(assessments.values("review_date")[:1]),
+        na_plans=Exists(same.filter(followup_plan__isnull=False)),
+        na_next_review=Subquery(same.values("pk").annotate(
+            n=Min("followup_plan__reviews__due", filter=pending)).values("n")))
+
+
+def _path_values(cases: list[Case]) -> dict[int, dict[str, Any]]:
+    """:func:`_annotated`'s values of each case: read from the cases when they carry them
+    (the home page's list), else in one query."""
+    if all(hasattr(case, "na_latest") for case in cases):
+        return {case.pk: {name: getattr(case, name) for name in _PATH_FIELDS}
+                for case in cases}
+    return {row["pk"]: row for row in _annotated(Case.objects.filter(
+        pk__in=[case.pk for case in cases])).order_by().values("pk", *_PATH_FIELDS)}
+
+
+def _opinions_and_assignments(user: User, ids: list[int]) -> tuple[
+        dict[int, dict[int, str]], dict[int, set[int]]]:
+    """The opinions given on the cases and the criteria the user is named on, in one query
+    (a union: the assignments carry an empty verdict and the mark ``a``)."""
+    opinions: dict[int, dict[int, str]] = {pk: {} for pk in ids}
+    assigned: dict[int, set[int]] = {pk: set() for pk in ids}
+    given = Opinion.objects.filter(case_id__in=ids).order_by().annotate(
+        mark=Value("o")).values_list("case_id", "criterion", "verdict", "mark")
+    named = Assignment.objects.filter(case_id__in=ids, user=user).order_by().annotate(
+        verdict_=Value(""), mark=Value("a")).values_list("case_id", "criterion", "verdict_",
+                                                         "mark")
+    for case_id, criterion, verdict, mark in given.union(named, all=True):
+        if mark == "a":
+            assigned[case_id].add(criterion)
+        else:
+            opinions[case_id][criterion] = verdict
+    return opinions, assigned
+
+
+def _organisation(user: User, cases: list[Case]) -> Any:
+    """The user's organisation, taken from a case that carries it when there is one (and
+    kept on the user, whom the page's header names with their organisation)."""
+    cached = Case._meta.get_field("organisation").is_cached
+    own = User._meta.get_field("organisation")
+    for case in cases:
+        if case.organisation_id == user.organisation_id and cached(case):
+            if not own.is_cached(user):
+                own.set_cached_value(user, case.organisation)
+            return case.organisation
+    return user.organisation
 
 
 def _states(user: User, cases: list[Case], *, names: bool) -> dict[int, CaseState]:
@@ -202,72 +247,70 @@ def _states(user: User, cases: list[Case], *, names: bool) -> dict[int, CaseStat
     open_cases = [case for case in cases if case.state in workflow.OPEN_STATES]
     progress = selectors.progress_for_cases(open_cases) if open_cases else {}
     lead_open = {case.pk for case in open_cases if is_lead(user, case)}
-    opinions: dict[int, dict[int, str]] = {pk: {} for pk in ids}
-    for case_id, criterion, verdict in Opinion.objects.filter(case_id__in=ids).values_list(
-            "case_id", "criterion", "verdict"):
-        opinions[case_id][criterion] = verdict
-    assigned: dict[int, set[int]] = {pk: set() for pk in ids}
     referent_names: dict[int, dict[int, list[str]]] = {pk: {} for pk in ids}
     if names:
+        opinions: dict[int, dict[int, str]] = {pk: {} for pk in ids}
+        for case_id, criterion, verdict in Opinion.objects.filter(
+                case_id__in=ids).values_list("case_id", "criterion", "verdict"):
+            opinions[case_id][criterion] = verdict
+        assigned: dict[int, set[int]] = {pk: set() for pk in ids}
         for assignment in Assignment.objects.filter(case_id__in=ids).select_related("user"):
             referent_names[assignment.case_id].setdefault(assignment.criterion, []).append(
                 str(assignment.user))
             if assignment.user_id == user.pk:
                 assigned[assignment.case_id].add(assignment.criterion)
     else:
-        for case_id, criterion in Assignment.objects.filter(
-                case_id__in=ids, user=user).values_list("case_id", "criterion"):
-            assigned[case_id].add(criterion)
-    assessments = _latest_assessments(ids)
-    next_reviews = _next_reviews(cases)
-    # The decision path's records, through Case's reverse relations (see the module's doc).
-    path_rows = {pk: (verdict, latest) for pk, verdict, latest in Case.objects.filter(
-        pk__in=ids).annotate(latest=Max("versions__number")).values_list(
-        "pk", "group_opinion__verdict", "latest")}
+        opinions, assigned = _opinions_and_assignments(user, ids)
+    path = _path_values(cases)
     deciding = [case.pk for case in cases if case.state == "decision"]
     decisions: dict[int, dict[str, str]] = {pk: {} for pk in deciding}
     if deciding:
         for pk, delegation, decision, number in Case.objects.filter(
-                pk__in=deciding, decisions__isnull=False).values_list(
+                pk__in=deciding, decisions__isnull=False).order_by().values_list(
                 "pk", "decisions__delegation", "decisions__decision",
                 "decisions__version__number"):
-            if number == path_rows[pk][1]:
+            if number == path[pk]["na_latest"]:
                 decisions[pk][delegation] = decision
-    union = set(Case.objects.filter(pk__in=ids, union_information__isnull=False)
-                .values_list("pk", flat=True))
-    required = user.organisation.decision_delegations if user.organisation else ()
+    organisation = _organisation(user, cases)
+    required = organisation.decision_delegations if organisation else ()
     out: dict[int, CaseState] = {}
     for case in cases:
         grid = grid_for(case.grid_id, case.grid_version)
-        retained, review = assessments.get(case.pk, ("", None))
+        values = path[case.pk]
+        retained = values["na_retained"] or ""
+        review = values["na_review"]
+        if case.state == "en_service" and values["na_plans"]:
+            review = values["na_next_review"]
         out[case.pk] = CaseState(
             state=case.state,
             criterion_referents={c.number: c.referents for c in grid.criteria},
             profile_missing=profile_of(case).missing if case.pk in lead_open else 0,
             missing_answers={n: p.missing for n, p in progress.get(case.pk, {}).items()},
             opinions=opinions[case.pk], assigned=frozenset(assigned[case.pk]),
-            legal_level_retained=case.pk in assessments,
+            legal_level_retained=bool(values["na_assessed"]),
             red_line=workflow.red_line(case.legal_level or None,
                                        case.legal_potential or None, retained or None),
-            group_verdict=path_rows[case.pk][0], decisions=decisions.get(case.pk, {}),
+            group_verdict=values["na_verdict"], decisions=decisions.get(case.pk, {}),
             required_delegations=tuple(required) or workflow.DEFAULT_DELEGATIONS,
-            union_information=case.pk in union,
-            review_date=next_reviews.get(case.pk, review),
+            union_information=bool(values["na_union"]),
+            review_date=review,
             lead_name=str(case.lead) if case.lead_id else "",
             referent_names={n: tuple(v) for n, v in referent_names[case.pk].items()})
     return out
 
 
 def cards(user: User, cases: Iterable[Case], *, names: bool = False,
-          today: dt.date | None = None, sentences: bool = True) -> list[Card]:
+          today: dt.date | None = None, sentences: bool = True,
+          states: dict[int, CaseState] | None = None) -> list[Card]:
     """One card per case, in the order given. ``names``: name the referents in the
     « waiting for » sentence (the case page); ``sentences=False``: no such sentence (the home
-    page shows the actions only)."""
+    page shows the actions only); ``states``: the inputs already read (:func:`home_inputs`)."""
     cases = list(cases)
     if not cases:
         return []
     today = today or timezone.localdate()
-    states = _states(user, cases, names=names)
+    if states is None:
+        states = _states(user, cases, names=names)
     out = []
     for case in cases:
         person = Person(role=user.role, domain=user.domain, delegation=user.delegation,
@@ -290,11 +333,21 @@ def case_card(user: User, case: Case) -> Card:
     return cards(user, [case], names=True)[0]
 
 
-def waiting_cases(user: User) -> list[Card]:
+def home_inputs(user: User) -> tuple[list[Case], dict[int, CaseState]]:
+    """The cases the home page looks at (not closed, most recent first, at most
+    :data:`HOME_LIMIT`) and the core's inputs for each, in a fixed number of queries."""
+    cases = list(_annotated(selectors.case_list(user).select_related("organisation").exclude(
+        state__in=workflow.CLOSED_STATES))[:HOME_LIMIT])
+    return cases, _states(user, cases, names=False) if cases else {}
+
+
+def waiting_cases(user: User,
+                  inputs: tuple[list[Case], dict[int, CaseState]] | None = None) -> list[Card]:
     """The home page's « Ce qui vous attend »: the cases (not closed, most recent first)
-    on which something is expected of the user; deadlines first."""
-    cases = list(selectors.case_list(user).exclude(state__in=workflow.CLOSED_STATES)
-                 [:HOME_LIMIT])
-    found = [card for card in cards(user, cases, sentences=False) if card.actions]
+    on which something is expected of the user; deadlines first. ``inputs``: those of
+    :func:`home_inputs`, when already read."""
+    cases, states = inputs if inputs is not None else home_inputs(user)
+    found = [card for card in cards(user, cases, sentences=False, states=states)
+             if card.actions]
     return sorted(found, key=lambda c: min(
         (a["deadline"] for a in c.actions if a["deadline"]), default=dt.date.max))

@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from boussole.core import access, launch, workflow
 from boussole.core.access import OPEN_STATES
 from boussole.core.completeness import low_completeness_warnings
+from boussole.core.next_action import CaseState
 from boussole.web.accounts.models import Domain, Role, User
 from boussole.web.cases import selectors as case_selectors
 from boussole.web.cases.access import is_lead
 from boussole.web.cases.legal import current_assessment, red_line_view
 from boussole.web.cases.models import Assignment, Case, Opinion
+from boussole.web.cases.next_action import HOME_LIMIT
 from boussole.web.cases.notifications import open_notifications
 from boussole.web.decisions import services
 from boussole.web.decisions.models import (
@@ -208,6 +210,40 @@ def version_diff(old: FileVersion, new: FileVersion) -> dict[str, list[dict[str,
 
 #: The columns the task lists show (reference, title, link): the long texts stay unread.
 LISTED = ("id", "reference", "title", "state", "organisation_id", "lead_id", "updated_at")
+
+
+def task_count(user: User, cases: list[Case], states: dict[int, CaseState]) -> int:
+    """``tasks_for(user)["count"]``, from the inputs the home page has already read
+    (:func:`boussole.web.cases.next_action.home_inputs`: every case not closed, when fewer
+    than its limit) and one query for the notifications; else by :func:`tasks_for`."""
+    if len(cases) >= HOME_LIMIT:
+        return int(tasks_for(user)["count"])
+    count = 0
+    for case in cases:
+        state = states[case.pk]
+        if case.state in OPEN_STATES:  # my_questions: the criteria falling to the user
+            for number, referents in state.criterion_referents.items():
+                mine = number in state.assigned or (
+                    user.role == Role.REFERENT and user.domain in referents) or (
+                    user.role == Role.PORTEUR and case.lead_id == user.pk
+                    and "porteur" in referents)
+                if mine and state.missing_answers.get(number, 0):
+                    count += 1
+        if user.role == Role.REFERENT:
+            if case.state in OPEN_STATES | {"avis_groupe"}:
+                count += len(set(state.assigned) - set(state.opinions))
+            if user.domain == "numerique" and (case.state == "avis_groupe" or (
+                    case.state == "en_instruction" and len(state.opinions) >= 7)):
+                count += 1
+        if user.role == Role.ELU and case.state == "decision" \
+                and user.delegation not in state.decisions:
+            count += 1
+        if user.role in (Role.PORTEUR, Role.ADMIN, Role.REPRESENTANT_PERSONNEL) \
+                and case.state == "information_syndicale":
+            count += 1
+        if user.role == Role.PORTEUR and case.state == "brouillon" and case.lead_id == user.pk:
+            count += 1
+    return count + int(open_notifications(user)[:50].count())
 
 
 def tasks_for(user: User) -> dict[str, Any]:
