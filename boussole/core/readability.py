@@ -28,8 +28,6 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-from textstat.backend.counts import count_syllables
-
 from boussole.core.documents import load_data_yaml, read_text
 from boussole.core.errors import InvalidDocument, Problem
 from boussole.core.paths import DATA_DIR
@@ -126,6 +124,10 @@ def words_of(text: str) -> list[str]:
 
 def syllables_of(word: str) -> int:
     """Syllables of one French word (textstat's count with Pyphen's French dictionary)."""
+    # Imported on first use: textstat brings NLTK (about 30 MB per server process), which
+    # only the notice editor needs.
+    from textstat.backend.counts import count_syllables
+
     if word.isdigit():
         return 1
     return max(1, int(count_syllables(word.lower(), "fr")))

@@ -5,18 +5,27 @@ and the case's reference and title); nothing is written."""
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from boussole.core.procurement.pack import vendor_questions
-from boussole.reports import vendor_pack
 from boussole.web.cases import selectors
 from boussole.web.cases.access import case_abilities
 from boussole.web.cases.models import Case
 from boussole.web.cases.views import _user
 from boussole.web.grids import grid_for
+
+
+def _vendor_pack() -> ModuleType:
+    # Imported on first use: odfdo and openpyxl weigh about 25 MB in every server process, and
+    # only the spreadsheet and document downloads need them.
+    from boussole.reports import vendor_pack
+
+    return vendor_pack
 
 
 def case_info(case: Case) -> dict[str, str]:
@@ -30,8 +39,8 @@ def render_pack(case: Case, fmt: str) -> tuple[bytes, str, str]:
     """(content, content type, file name) of the case's annex in ``fmt``."""
     grid = grid_for(case.grid_id, case.grid_version)
     info = case_info(case)
-    return (vendor_pack.render(grid, info, fmt), vendor_pack.CONTENT_TYPES[fmt],
-            vendor_pack.filename(info, fmt))
+    return (_vendor_pack().render(grid, info, fmt), _vendor_pack().CONTENT_TYPES[fmt],
+            _vendor_pack().filename(info, fmt))
 
 
 @login_required
@@ -46,14 +55,14 @@ def pack_page(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case, "grid": grid, "abilities": case_abilities(user, case),
         "question_count": len(questions),
         "criteria": [(c, n) for c, n in criteria if n],
-        "formats": vendor_pack.FORMATS})
+        "formats": _vendor_pack().FORMATS})
 
 
 @login_required
 def pack_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
-    if fmt not in vendor_pack.FORMATS:
+    if fmt not in _vendor_pack().FORMATS:
         raise Http404
     content, content_type, name = render_pack(case, fmt)
     response = HttpResponse(content, content_type=content_type)

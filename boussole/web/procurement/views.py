@@ -5,6 +5,7 @@ comparison of the bids and its export, the award and the provisional answers to 
 from __future__ import annotations
 
 import json
+from types import ModuleType
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,6 @@ from django.views.decorators.http import require_POST
 
 from boussole.core.errors import InvalidDocument, Refusal
 from boussole.core.grid import AnswerInvalid
-from boussole.reports import vendor_comparison
 from boussole.web.accounts.models import User
 from boussole.web.cases import selectors as case_selectors
 from boussole.web.cases.models import Case
@@ -28,6 +28,14 @@ from boussole.web.cases.views import _user
 from boussole.web.grids import grid_for
 from boussole.web.procurement import forms, selectors, services
 from boussole.web.procurement.models import Bidder, BidderAnswer, Consultation
+
+
+def _vendor_comparison() -> ModuleType:
+    # Imported on first use: odfdo and openpyxl weigh about 25 MB in every server process, and
+    # only the spreadsheet and document downloads need them.
+    from boussole.reports import vendor_comparison
+
+    return vendor_comparison
 
 
 def _case(request: HttpRequest, pk: int) -> tuple[User, Case]:
@@ -363,10 +371,10 @@ def dossier_import(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
 @login_required
 def comparison_export(request: HttpRequest, pk: int, cid: int, fmt: str) -> HttpResponse:
     _u, _c, consultation = _consultation(request, pk, cid)
-    if fmt not in vendor_comparison.FORMATS:
+    if fmt not in _vendor_comparison().FORMATS:
         raise Http404
-    data = vendor_comparison.render(selectors.comparison_table(consultation), fmt)
-    response = HttpResponse(data, content_type=vendor_comparison.CONTENT_TYPES[fmt])
+    data = _vendor_comparison().render(selectors.comparison_table(consultation), fmt)
+    response = HttpResponse(data, content_type=_vendor_comparison().CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="comparaison-offres-{cid}.{fmt}"'
     return response
 
