@@ -28,6 +28,8 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
+from pyphen import Pyphen
+
 from boussole.core.documents import load_data_yaml, read_text
 from boussole.core.errors import InvalidDocument, Problem
 from boussole.core.paths import DATA_DIR
@@ -123,14 +125,25 @@ def words_of(text: str) -> list[str]:
 
 
 def syllables_of(word: str) -> int:
-    """Syllables of one French word (textstat's count with Pyphen's French dictionary)."""
-    # Imported on first use: textstat brings NLTK (about 30 MB per server process), which
-    # only the notice editor needs.
-    from textstat.backend.counts import count_syllables
-
+    """Syllables of one French word: textstat's count for French (the hyphenation points of
+    Pyphen's French dictionary plus one, per token once punctuation is removed as textstat
+    removes it), computed here with Pyphen alone — textstat itself loads NLTK, about 30 MB in
+    every server process (a test checks both counts agree)."""
     if word.isdigit():
         return 1
-    return max(1, int(count_syllables(word.lower(), "fr")))
+    text = _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", word)).lower()
+    return max(1, sum(len(_french_hyphenation().positions(token)) + 1
+                      for token in text.split()))
+
+
+#: textstat's punctuation removal (``remove_punctuation`` without removing apostrophes).
+_NONCONTRACTION_APOSTROPHE = re.compile(r"'(?!(?:[tsd]|ve|ll|re))")
+_PUNCTUATION = re.compile(r"[^\w\s']")
+
+
+@cache
+def _french_hyphenation() -> Pyphen:
+    return Pyphen(lang="fr")
 
 
 def kandel_moles(words: int, sentences: int, syllables: int) -> float | None:
