@@ -8,23 +8,34 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from boussole.web.accounts.models import Delegation, Domain, Organisation, Role, User
 from boussole.web.administration.models import AdminEvent, Invitation
 
 FIELD_LABELS = {
-    "role": N_("Rôle"), "domain": N_("Domaine"), "delegation": N_("Délégation"),
-    "is_active": N_("Actif"), "email": N_("Adresse électronique"),
-    "invitation": N_("Invitation"), "name": N_("Nom"), "slug": N_("Identifiant"),
-    "headcount_fte": N_("Effectif (ETP)"), "required_delegations": N_("Règle de décision"),
-    "followup_schedule": N_("Calendrier de suivi"), "publishers": N_("Qui peut publier"),
-    "evidence_max_mb": N_("Taille maximale des pièces (Mo)"),
-    "grid_versions": N_("Versions de grille proposées"),
-    "default_grid": N_("Grille des nouveaux cas"),
+    "role": gettext_noop("Rôle"),
+    "domain": gettext_noop("Domaine"),
+    "delegation": gettext_noop("Délégation"),
+    "is_active": gettext_noop("Actif"),
+    "email": gettext_noop("Adresse électronique"),
+    "invitation": gettext_noop("Invitation"),
+    "name": gettext_noop("Nom"),
+    "slug": gettext_noop("Identifiant"),
+    "headcount_fte": gettext_noop("Effectif (ETP)"),
+    "required_delegations": gettext_noop("Règle de décision"),
+    "followup_schedule": gettext_noop("Calendrier de suivi"),
+    "publishers": gettext_noop("Qui peut publier"),
+    "evidence_max_mb": gettext_noop("Taille maximale des pièces (Mo)"),
+    "grid_versions": gettext_noop("Versions de grille proposées"),
+    "default_grid": gettext_noop("Grille des nouveaux cas"),
 }
-INVITATION_STATES = {"open": N_("en attente"), "used": N_("acceptée"), "revoked": N_("révoquée"),
-                     "expired": N_("expirée")}
+INVITATION_STATES = {
+    "open": gettext_noop("en attente"),
+    "used": gettext_noop("acceptée"),
+    "revoked": gettext_noop("révoquée"),
+    "expired": gettext_noop("expirée"),
+}
 
 
 def people(organisation: Organisation) -> QuerySet[User]:

@@ -117,7 +117,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     invitations = list(target.invitations.all())
     return render(request, "administration/person.html", {
         "target": target, "form": form, "pending": services.is_pending(target),
-        "invitations": [(i, selectors.INVITATION_STATES[i.state()]) for i in invitations],
+        "invitations": [(i, _(selectors.INVITATION_STATES[i.state()])) for i in invitations],
         "is_self": target.pk == user.pk,
     })
 

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from boussole.core import workflow
@@ -51,11 +51,11 @@ def path(request: HttpRequest, pk: int) -> HttpResponse:
 #: The decision form's inputs, by the field name the service's problems use: (element id the
 #: error summary links to, label).
 DECISION_FIELDS = {
-    "decision": ("d-decision-valide", _lazy("Ma décision")),
-    "conditions": ("d-conditions", _lazy("Conditions")),
-    "decided_on": ("decided_on", _lazy("Date")),
-    "reference": ("reference", _lazy("Référence de la délibération ou de l'arrêté")),
-    "confirm": ("d-confirm", _lazy("Confirmation")),
+    "decision": ("d-decision-valide", gettext_lazy("Ma décision")),
+    "conditions": ("d-conditions", gettext_lazy("Conditions")),
+    "decided_on": ("decided_on", gettext_lazy("Date")),
+    "reference": ("reference", gettext_lazy("Référence de la délibération ou de l'arrêté")),
+    "confirm": ("d-confirm", gettext_lazy("Confirmation")),
 }
 
 
