@@ -24,6 +24,15 @@ DESCRIPTION = (
     "(RFC 9457, application/problem+json) en français. Le registre public se lit sans jeton.")
 
 
+#: The description of each answer in the schema, by status.
+STATUS_DESCRIPTIONS = {
+    200: "Succès", 201: "Créé", 204: "Succès, sans contenu",
+    400: "Requête invalide", 401: "Authentification requise ou jeton refusé",
+    403: "Action non autorisée", 404: "Introuvable", 409: "Conflit de modification",
+    422: "Données invalides", 500: "Erreur interne",
+}
+
+
 class BoussoleApi(NinjaAPI):
     def create_response(self, request: HttpRequest, data: Any, *, status: int | None = None,
                         temporal_response: HttpResponse | None = None) -> HttpResponse:
@@ -38,11 +47,15 @@ class BoussoleApi(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None,
                            path_params: dict[str, Any] | None = None) -> OpenAPISchema:
         """Ninja's schema, with the error answers declared as application/problem+json (the
-        media type they are sent with)."""
+        media type they are sent with) and the answers described in French (Ninja takes
+        Python's English status phrases, which change between versions: 422 is « Unprocessable
+        Entity » on 3.11, « Unprocessable Content » on 3.13)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 for status, response in operation.get("responses", {}).items():
+                    response["description"] = STATUS_DESCRIPTIONS.get(
+                        int(status), response.get("description", ""))
                     content = response.get("content")
                     if int(status) >= 400 and content and "application/json" in content:
                         response["content"] = {problems.MEDIA_TYPE:
