@@ -103,8 +103,9 @@ def home(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     # « Ce qui vous attend » and the number of tasks from the same cases, read once.
     inputs = home_inputs(user)
+    count, complete = task_count(user, *inputs)
     return render(request, "home.html", {
-        "mine": mine, "page": page, "tasks": {"count": task_count(user, *inputs)},
+        "mine": mine, "page": page, "tasks": {"count": count, "complete": complete},
         "waiting": waiting_cases(user, inputs),
         "internal": internal, "form": form, "filtered": filtered,
         "query": query.urlencode(), "invalid_filter": request.GET and not form.is_valid(),

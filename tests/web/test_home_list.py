@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from boussole.web.accounts.models import User
 from boussole.web.cases import services
 from boussole.web.cases.models import Case
-from boussole.web.cases.next_action import home_inputs
+from boussole.web.cases.next_action import HOME_LIMIT, home_inputs
 from boussole.web.decisions.selectors import task_count, tasks_for
 from boussole.web.demo import create_demo
 
@@ -139,7 +139,8 @@ def test_home_queries_on_the_demo_and_the_same_number_of_tasks(client: Any) -> N
     request, which loads the session), and the page's number of tasks is the tasks page's."""
     create_demo()
     for user in User.objects.all():
-        assert task_count(user, *home_inputs(user)) == tasks_for(user)["count"], user.username
+        assert task_count(user, *home_inputs(user)) == (tasks_for(user)["count"], True), \
+            user.username
     for name in ("porteur", "juriste", "admin"):
         user = User.objects.get(username=name)
         client.force_login(user)
@@ -150,3 +151,26 @@ def test_home_queries_on_the_demo_and_the_same_number_of_tasks(client: Any) -> N
             assert re.search(rf">{count} tâches? (vous attend|vous attendent)</a>", html), name
         else:
             assert "vous attend</a>" not in html and "vous attendent</a>" not in html
+
+
+def test_beyond_the_window_the_home_page_counts_at_least_and_links_to_every_task(
+        client: Any, people: dict[str, Any], organisation: Any) -> None:
+    """More open cases than the home page looks at: the number of tasks is a lower bound,
+    said « Au moins », never more than « Mes tâches » counts, and the page's queries stay
+    the same."""
+    lead = people["porteur"]
+    make_cases(organisation, lead, HOME_LIMIT - 1)  # drafts: one task each for their lead
+    client.force_login(lead)
+    below = _queries(client, "/")
+    count, complete = task_count(lead, *home_inputs(lead))
+    per_case = count // (HOME_LIMIT - 1)
+    assert complete and per_case >= 1 and count == tasks_for(lead)["count"] \
+        == per_case * (HOME_LIMIT - 1)
+    make_cases(organisation, lead, 30, start=HOME_LIMIT)
+    count, complete = task_count(lead, *home_inputs(lead))
+    assert not complete
+    assert count == per_case * HOME_LIMIT < tasks_for(lead)["count"] \
+        == per_case * (HOME_LIMIT + 29)
+    html = client.get("/").content.decode()
+    assert re.search(rf'href="/taches/">Au moins {count} tâches vous attendent</a>', html)
+    assert _queries(client, "/") == below

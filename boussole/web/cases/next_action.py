@@ -42,8 +42,10 @@ from boussole.web.cases.counters import profile_of
 from boussole.web.cases.models import Assignment, Case, LegalAssessment, Opinion
 from boussole.web.grids import grid_for
 
-#: At most this many cases are looked at for the home page's « Ce qui vous attend ».
-HOME_LIMIT = 200
+#: At most this many cases — the most recently updated that are not closed — are looked at for
+#: the home page's « Ce qui vous attend » and its number of tasks, so that the page costs the
+#: same whatever the number of cases; « Mes tâches » looks at every case.
+HOME_LIMIT = 50
 
 
 @dataclass
@@ -336,8 +338,12 @@ def case_card(user: User, case: Case) -> Card:
 def home_inputs(user: User) -> tuple[list[Case], dict[int, CaseState]]:
     """The cases the home page looks at (not closed, most recent first, at most
     :data:`HOME_LIMIT`) and the core's inputs for each, in a fixed number of queries."""
-    cases = list(_annotated(selectors.case_list(user).select_related("organisation").exclude(
-        state__in=workflow.CLOSED_STATES))[:HOME_LIMIT])
+    # The window's ids first (index case_org_updated), then the subqueries for those rows
+    # only: annotating the whole list would evaluate them for every open case before sorting.
+    window = selectors.case_list(user).exclude(state__in=workflow.CLOSED_STATES).values(
+        "pk")[:HOME_LIMIT]
+    cases = list(_annotated(Case.objects.filter(pk__in=window).select_related(
+        "organisation", "lead")).order_by("-updated_at", "-id"))
     return cases, _states(user, cases, names=False) if cases else {}
 
 

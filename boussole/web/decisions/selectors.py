@@ -212,12 +212,12 @@ def version_diff(old: FileVersion, new: FileVersion) -> dict[str, list[dict[str,
 LISTED = ("id", "reference", "title", "state", "organisation_id", "lead_id", "updated_at")
 
 
-def task_count(user: User, cases: list[Case], states: dict[int, CaseState]) -> int:
-    """``tasks_for(user)["count"]``, from the inputs the home page has already read
-    (:func:`boussole.web.cases.next_action.home_inputs`: every case not closed, when fewer
-    than its limit) and one query for the notifications; else by :func:`tasks_for`."""
-    if len(cases) >= HOME_LIMIT:
-        return int(tasks_for(user)["count"])
+def task_count(user: User, cases: list[Case], states: dict[int, CaseState]) -> tuple[int, bool]:
+    """``tasks_for(user)["count"]`` from the inputs the home page has already read
+    (:func:`boussole.web.cases.next_action.home_inputs`) and one query for the notifications,
+    with whether the count is complete: when the home page's window of cases is full
+    (:data:`HOME_LIMIT`), older cases were not looked at and the count is a lower bound (the
+    page then says « au moins » and links to « Mes tâches », which looks at every case)."""
     count = 0
     for case in cases:
         state = states[case.pk]
@@ -243,7 +243,7 @@ def task_count(user: User, cases: list[Case], states: dict[int, CaseState]) -> i
             count += 1
         if user.role == Role.PORTEUR and case.state == "brouillon" and case.lead_id == user.pk:
             count += 1
-    return count + int(open_notifications(user)[:50].count())
+    return count + int(open_notifications(user)[:50].count()), len(cases) < HOME_LIMIT
 
 
 def tasks_for(user: User) -> dict[str, Any]:
