@@ -377,35 +377,46 @@ def _replace_answers(bidder: Bidder, grid: Grid, answers: Mapping[str, Any], sou
     return stored
 
 
-def annex_import(*, consultation: Consultation, user: User, bidder_name: str, data: bytes,
-                 filename: str) -> Bidder:
-    """Import a filled tender annex as the answers of the bidder named ``bidder_name`` (created
-    if needed). Refused whole (InvalidDocument or Refusal, French, saying where): nothing is
-    kept, not even the bidder."""
+def _import_answers(*, consultation: Consultation, user: User, bidder_name: str,
+                    answers: Mapping[str, Any], source: str, filename: str, action: str,
+                    trail: dict[str, Any]) -> Bidder:
+    """Store ``answers`` read from an imported file as those of the bidder named
+    ``bidder_name`` (created if needed), mark them submitted and audit ``action`` with
+    ``trail``. Refused whole (Refusal, French, naming the file and the question): nothing is
+    kept, not even a bidder created here; a bidder who has submitted by their link keeps their
+    answers."""
     case = consultation.case
-    _require_run(user, case)
-    _require_open(consultation)
-    grid = case_grid(case)
-    answers = read_annex(data, filename, grid)  # InvalidDocument: nothing written yet
     with transaction.atomic():
         bidder = consultation.bidders.filter(name__iexact=bidder_name.strip()).first()
         if bidder is None:
             bidder = bidder_add(consultation=consultation, user=user, name=bidder_name)
         elif bidder.submitted_at is not None:
-            raise Refusal("Ce soumissionnaire a déjà envoyé ses réponses par son lien : elles "
-                          "ne sont pas remplacées.")
+            raise Refusal("Ce soumissionnaire a déjà envoyé ses réponses : elles ne sont pas "
+                          "remplacées.")
         try:
-            count = _replace_answers(bidder, grid, answers, AnswerSource.IMPORT)
+            count = _replace_answers(bidder, case_grid(case), answers, source)
         except AnswerInvalid as error:
             transaction.set_rollback(True)
             raise Refusal(f"{filename} : {error}") from None
         bidder.submitted_at = timezone.now()
         bidder.save(update_fields=["submitted_at"])
-        audit_record(case=case, user=user, action="procurement_annex_imported",
-                     item_id=_bidder_item(bidder), note=bidder.name,
-                     after={"file": filename, "answers": count,
-                            "sha256": hashlib.sha256(data).hexdigest()})
+        audit_record(case=case, user=user, action=action, item_id=_bidder_item(bidder),
+                     note=bidder.name, after={"file": filename, "answers": count, **trail})
     return bidder
+
+
+def annex_import(*, consultation: Consultation, user: User, bidder_name: str, data: bytes,
+                 filename: str) -> Bidder:
+    """Import a filled tender annex as the answers of the bidder named ``bidder_name`` (created
+    if needed). Refused whole (InvalidDocument or Refusal, French, saying where): nothing is
+    kept, not even the bidder."""
+    _require_run(user, consultation.case)
+    _require_open(consultation)
+    answers = read_annex(data, filename, case_grid(consultation.case))  # InvalidDocument
+    return _import_answers(consultation=consultation, user=user, bidder_name=bidder_name,
+                           answers=answers, source=AnswerSource.IMPORT, filename=filename,
+                           action="procurement_annex_imported",
+                           trail={"sha256": hashlib.sha256(data).hexdigest()})
 
 
 # --- Maturity ------------------------------------------------------------------------------------
@@ -525,28 +536,13 @@ def dossier_import(*, consultation: Consultation, user: User, bidder_name: str, 
     """Import a « dossier fournisseur » as the answers of the bidder named ``bidder_name``
     (created if needed), carried over to the case's grid; return the bidder and what changed
     (:class:`boussole.core.procurement.dossier.DossierDiff`). Refused whole, nothing kept."""
-    case = consultation.case
-    _require_run(user, case)
+    _require_run(user, consultation.case)
     _require_open(consultation)
-    grid = case_grid(case)
-    answers, diff = dossier.read(data, grid, grid_for, source=filename)  # InvalidDocument
-    with transaction.atomic():
-        bidder = consultation.bidders.filter(name__iexact=bidder_name.strip()).first()
-        if bidder is None:
-            bidder = bidder_add(consultation=consultation, user=user, name=bidder_name)
-        elif bidder.submitted_at is not None:
-            raise Refusal("Ce soumissionnaire a déjà envoyé ses réponses : elles ne sont pas "
-                          "remplacées.")
-        try:
-            count = _replace_answers(bidder, grid, answers, AnswerSource.DOSSIER)
-        except AnswerInvalid as error:
-            transaction.set_rollback(True)
-            raise Refusal(f"{filename} : {error}") from None
-        bidder.submitted_at = timezone.now()
-        bidder.save(update_fields=["submitted_at"])
-        audit_record(case=case, user=user, action="procurement_dossier_imported",
-                     item_id=_bidder_item(bidder), note=bidder.name,
-                     after={"file": filename, "answers": count, "source": diff.source_key,
-                            "changed": diff.changed, "removed": diff.removed,
-                            "invalid": diff.invalid})
+    answers, diff = dossier.read(data, case_grid(consultation.case), grid_for,
+                                 source=filename)  # InvalidDocument: nothing written yet
+    bidder = _import_answers(
+        consultation=consultation, user=user, bidder_name=bidder_name, answers=answers,
+        source=AnswerSource.DOSSIER, filename=filename, action="procurement_dossier_imported",
+        trail={"source": diff.source_key, "changed": diff.changed, "removed": diff.removed,
+               "invalid": diff.invalid})
     return bidder, diff
