@@ -299,3 +299,20 @@ def test_the_case_navigation_offers_the_consultation_to_its_readers_only(
     assert response.status_code == 200
     page = response.content.decode()
     assert (f'href="/cas/{setup.case.pk}/marche/"' in page) is offered
+
+
+def test_imports_never_replace_the_answers_a_bidder_sent_by_their_link(setup: Setup) -> None:
+    """Annex and dossier alike: a bidder who has submitted keeps their answers; nothing is
+    written and the refusal says why."""
+    grid = grid_for(setup.case.grid_id, setup.case.grid_version)
+    sent = services.annex_import(consultation=setup.consultation, user=setup.pilot,
+                                 bidder_name="Epsilon", data=filled_annex(grid, "xlsx"),
+                                 filename="epsilon.xlsx")
+    dossier = json.dumps(services.dossier_export(bidder=sent, user=setup.pilot)).encode()
+    before = snapshot()
+    for importer, data, name in ((services.annex_import, filled_annex(grid, "ods"), "b.ods"),
+                                 (services.dossier_import, dossier, "b.json")):
+        with pytest.raises(Refusal, match="déjà envoyé ses réponses"):
+            importer(consultation=setup.consultation, user=setup.pilot,
+                     bidder_name="epsilon ", data=data, filename=name)
+        assert snapshot() == before
