@@ -143,6 +143,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _emit(content: bytes, what: str, output: str | None) -> int:
+    """Write a generated file to ``output`` (saying so on standard error) or to standard
+    output; a file that cannot be written is an error in French."""
+    if output:
+        try:
+            Path(output).write_bytes(content)
+        except OSError as exc:
+            return _fail(f"Erreur : écriture impossible dans « {output} » ({exc.strerror}).")
+        print(f"{what} écrite dans {output}.", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    return 0
+
+
 def cmd_memo(args: argparse.Namespace) -> int:
     """The decision memo of a frozen version (the latest by default), to standard output; for
     a case not yet frozen (or with ``--projet``), a preview marked « Projet — version non
@@ -181,17 +196,7 @@ def cmd_memo(args: argparse.Namespace) -> int:
               "la transmission aux élus fait foi.", file=sys.stderr)
     else:
         content, _type, name = memo.render(version, args.format)
-    if args.output:
-        try:
-            Path(args.output).write_bytes(content)
-        except OSError as exc:
-            return _fail(f"Erreur : écriture impossible dans « {args.output} » "
-                         f"({exc.strerror}).")
-        print(f"Note {name} écrite dans {args.output}.", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-    return 0
+    return _emit(content, f"Note {name}", args.output)
 
 
 def cmd_vendor_pack(args: argparse.Namespace) -> int:
@@ -208,17 +213,7 @@ def cmd_vendor_pack(args: argparse.Namespace) -> int:
         content, _type, name = render_pack(case, args.format)
     except LookupError as exc:
         return _fail(f"Erreur : dossier {case.reference} : {exc}")
-    if args.output:
-        try:
-            Path(args.output).write_bytes(content)
-        except OSError as exc:
-            return _fail(f"Erreur : écriture impossible dans « {args.output} » "
-                         f"({exc.strerror}).")
-        print(f"Annexe {name} écrite dans {args.output}.", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-    return 0
+    return _emit(content, f"Annexe {name}", args.output)
 
 
 def register(sub: Any) -> None:
