@@ -94,26 +94,35 @@ def _pending(question: PublicQuestion) -> None:
         raise Refusal("Ce message a déjà été traité.")
 
 
+def _moderate(*, case: Case, question: PublicQuestion, user: User, status: str, field: str,
+              text: str, problem: str | None, action: str) -> PublicQuestion:
+    """Settle a pending message once: the moderator's ``text`` (checked: ``problem``) goes to
+    the question's ``field``, the status and who settled it are recorded, and the case's
+    trail says ``action``."""
+    _require_moderator(user, case)
+    if question.case_id != case.pk:
+        raise Refusal("Ce message ne porte pas sur ce dossier.")
+    _pending(question)
+    if problem:
+        raise Refusal(problem, field="answer" if field == "answer" else "reason")
+    question.status = status
+    setattr(question, field, text.strip())
+    question.answered_by = user
+    question.answered_at = timezone.now()
+    question.save(update_fields=["status", field, "answered_by", "answered_at"])
+    audit_record(case=case, user=user, action=action,
+                 item_id=f"question-publique:{question.pk}", note=_quote(text.strip()))
+    return question
+
+
 @case_write
 def question_answer(*, case: Case, question: PublicQuestion, user: User,
                     answer: str) -> PublicQuestion:
     """Answer a message: the question and its answer are then shown under the notice. The
     sender is told by e-mail when they gave an address."""
-    _require_moderator(user, case)
-    if question.case_id != case.pk:
-        raise Refusal("Ce message ne porte pas sur ce dossier.")
-    _pending(question)
-    problem = rules.answer_problem(answer)
-    if problem:
-        raise Refusal(problem, field="answer")
-    question.status = rules.ANSWERED
-    question.answer = answer.strip()
-    question.answered_by = user
-    question.answered_at = timezone.now()
-    question.save(update_fields=["status", "answer", "answered_by", "answered_at"])
-    audit_record(case=case, user=user, action="public_question_answered",
-                 item_id=f"question-publique:{question.pk}",
-                 note=_quote(question.answer))
+    _moderate(case=case, question=question, user=user, status=rules.ANSWERED, field="answer",
+              text=answer, problem=rules.answer_problem(answer),
+              action="public_question_answered")
     if question.email:
         transaction.on_commit(lambda: _tell_sender(question))
     return question
@@ -124,22 +133,9 @@ def question_reject(*, case: Case, question: PublicQuestion, user: User,
                     reason: str) -> PublicQuestion:
     """Reject a message (spam, insult, personal data...): it is never shown; the reason stays
     internal."""
-    _require_moderator(user, case)
-    if question.case_id != case.pk:
-        raise Refusal("Ce message ne porte pas sur ce dossier.")
-    _pending(question)
-    problem = rules.reason_problem(reason)
-    if problem:
-        raise Refusal(problem, field="reason")
-    question.status = rules.REJECTED
-    question.rejection_reason = reason.strip()
-    question.answered_by = user
-    question.answered_at = timezone.now()
-    question.save(update_fields=["status", "rejection_reason", "answered_by", "answered_at"])
-    audit_record(case=case, user=user, action="public_question_rejected",
-                 item_id=f"question-publique:{question.pk}",
-                 note=_quote(question.rejection_reason))
-    return question
+    return _moderate(case=case, question=question, user=user, status=rules.REJECTED,
+                     field="rejection_reason", text=reason,
+                     problem=rules.reason_problem(reason), action="public_question_rejected")
 
 
 def _tell_sender(question: PublicQuestion) -> None:
