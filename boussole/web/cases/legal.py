@@ -44,6 +44,8 @@ QUESTION_TITLES = {
     "Q5": "Q5 — Réglementations sectorielles et transparence des algorithmes (CRPA)",
     "Q6": "Q6 — Cybersécurité",
 }
+#: The keys of the groups of flags shown by the legal panel (a page may ask for one of them).
+GROUP_KEYS = (*QUESTION_TITLES, "autres")
 
 
 def case_facts(case: Case) -> dict[str, Any]:
@@ -122,6 +124,14 @@ def red_line_standing(case: Case, evaluation: Evaluation | None = None) -> workf
     return workflow.red_line_from(evaluation, retained_level(case))
 
 
+def red_line_with(evaluation: Evaluation, assessment: LegalAssessment | None
+                  ) -> workflow.RedLine:
+    """The red-line standing from an evaluation and the current assessment already read (the
+    same as :func:`red_line_standing`, without reading the retained level again)."""
+    return workflow.red_line_from(evaluation,
+                                  assessment.retained_level if assessment is not None else None)
+
+
 def red_line_view(case: Case, standing: workflow.RedLine) -> dict[str, Any]:
     """What a page shows of the red-line standing: the facts to establish to lift it."""
     grid = grid_for(case.grid_id, case.grid_version)
@@ -191,6 +201,9 @@ def grouped_flags(evaluation: Evaluation, grid: Grid | None = None) -> dict[str,
     """Flags for display: red lines first, then by grid question (Q1…Q6), then by level; the
     evaluation date (``date_evaluation``, a :class:`datetime.date`).
 
+    ``groups``: one dict per group of flags (``key``: one of :data:`GROUP_KEYS`, ``title``,
+    ``flags``, and the counts ``active`` and ``to_complete``), in the order of the grid.
+
     Each flag and priority entry also carries the French labels of its codes (``…_libelle``,
     ``…_libelles``: levels, status, the facts and values of « pourquoi », the facts to
     complete with their P-number, who confirms), read from ``grid`` (default: the grid
@@ -208,13 +221,36 @@ def grouped_flags(evaluation: Evaluation, grid: Grid | None = None) -> dict[str,
     for items in groups.values():
         items.sort(key=lambda f: (LEVEL_ORDER.index(f.get("niveau_potentiel", f["niveau"])),
                                   status_rank.get(f["statut"], 3), f["id"]))
-    ordered = [(QUESTION_TITLES.get(q, "Autres points"), groups[q])
-               for q in [*QUESTION_TITLES, "autres"] if q in groups]
+    ordered = [{"key": q, "title": QUESTION_TITLES.get(q, "Autres points"), "flags": groups[q],
+                "active": sum(1 for f in groups[q] if f["statut"] == "ACTIF"),
+                "to_complete": sum(1 for f in groups[q] if f["statut"] == "A_COMPLETER")}
+               for q in GROUP_KEYS if q in groups]
     return {"red_lines": red, "groups": ordered,
             "priority": [_priority_labelled(entry, grid)
                          for entry in evaluation.a_completer_en_priorite()],
             "date_evaluation": evaluation.date_evaluation,  # a date: the page formats it
             "json": evaluation.to_json()}
+
+
+#: The legal page shows every group of flags open when they hold at most this many flags
+#: together (an instructed case); above, the groups are folded with their counts and each is
+#: loaded when opened (a draft whose unknowns make dozens of potential points).
+OPEN_GROUPS_UP_TO = 16
+
+
+def open_groups(groups: list[dict[str, Any]], asked: str = "", *, profile_page: bool = False
+                ) -> set[str]:
+    """The keys of the groups of flags a page renders whole: every group on the legal page
+    when they are few (:data:`OPEN_GROUPS_UP_TO`), none on the profile page (the panel stays
+    light: a group is loaded when opened), and the group ``asked`` for (by a link that works
+    without JavaScript) when it is one of them. The red lines are always shown whole."""
+    keys = {group["key"] for group in groups}
+    shown = set()
+    if not profile_page and sum(len(group["flags"]) for group in groups) <= OPEN_GROUPS_UP_TO:
+        shown = set(keys)
+    if asked in keys:
+        shown.add(asked)
+    return shown
 
 
 @case_write

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/journal/", views.audit, name="audit"),
     path("<int:pk>/juridique/", views.legal_page, name="legal"),
     path("<int:pk>/juridique/points/", views.legal_panel, name="legal_panel"),
+    path("<int:pk>/juridique/points/<str:key>/", views.legal_group, name="legal_group"),
     path("<int:pk>/plan-action/", plan_views.plan, name="plan"),
     path("<int:pk>/plan-action/<int:measure_id>/statut/", plan_views.measure_status,
          name="measure_status"),

@@ -716,16 +716,21 @@ def my_questions(request: HttpRequest) -> HttpResponse:
 
 # --- Legal rules: flags, retained level ----------------------------------------------------
 
-def _legal_context(case: Any, profile_page: bool = False) -> dict[str, Any]:
+def _legal_context(case: Any, profile_page: bool = False, open_group: str = ""
+                   ) -> dict[str, Any]:
     """The legal panel's context; ``profile_page``: with how far the profile is answered, so
-    that the panel folds the potential points while few facts are answered."""
+    that the panel folds the potential points while few facts are answered; ``open_group``:
+    a group of flags asked for, shown whole (see :func:`legal.open_groups`)."""
     facts = legal.case_facts(case)
     evaluation = legal.case_evaluation(case, facts)  # a read: the services keep the levels
     assessment = legal.current_assessment(case)
-    standing = legal.red_line_standing(case, evaluation)
-    context = {"legal": legal.grouped_flags(evaluation), "evaluation": evaluation,
+    standing = legal.red_line_with(evaluation, assessment)  # the assessment already read
+    flags = legal.grouped_flags(evaluation)
+    context = {"legal": flags, "evaluation": evaluation,
                "red_line": legal.red_line_view(case, standing),
-               "assessment": assessment, "changes": legal.changes_since(assessment, evaluation)}
+               "assessment": assessment, "changes": legal.changes_since(assessment, evaluation),
+               "open_groups": legal.open_groups(flags["groups"], open_group,
+                                                profile_page=profile_page)}
     if profile_page:
         context["panel"] = legal.profile_panel(case, facts)
     return context
@@ -738,6 +743,23 @@ def legal_panel(request: HttpRequest, pk: int) -> HttpResponse:
     require_internal(_user(request), case)
     return render(request, "cases/_flags.html",
                   {"case": case, **_legal_context(case, profile_page=True)})
+
+
+@login_required
+def legal_group(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """The flags of one group of the legal panel, loaded when the group is opened (htmx);
+    without htmx, the legal page with that group shown whole."""
+    case = selectors.case_get(_user(request), pk)
+    require_internal(_user(request), case)
+    if key not in legal.GROUP_KEYS:
+        raise Http404(_("Groupe de points d'attention inconnu."))
+    if not _is_htmx(request):
+        return redirect(reverse("cases:legal", args=[case.pk]) + f"?groupe={key}#g-{key}")
+    context = _legal_context(case)
+    group = next((g for g in context["legal"]["groups"] if g["key"] == key), None)
+    if group is None:
+        raise Http404(_("Groupe de points d'attention inconnu."))
+    return render(request, "cases/_flag_group.html", {"case": case, "group": group})
 
 
 @login_required
@@ -779,7 +801,8 @@ def legal_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"case": case, "grid": grid, "can_retain": can_retain, "error": error,
                "error_field": error_field, "error_label": labels.get(error_field, ""),
                "levels": [(level.name, level.label_fr) for level in legal.RETAINABLE],
-               "posted": request.POST, **_legal_context(case)}
+               "posted": request.POST,
+               **_legal_context(case, open_group=request.GET.get("groupe", ""))}
     return render(request, "cases/legal.html", context, status=400 if error else 200)
 
 
