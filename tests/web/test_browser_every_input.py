@@ -600,7 +600,7 @@ def test_every_input_of_the_footprint_calculator_is_saved(
         browsing: Browsing, instruction: tuple[Case, User]) -> None:
     case, referent = instruction
     page = browsing.sign_in(referent.username)
-    url = f"/cas/{case.pk}/empreinte/"
+    url = f"/cas/{case.pk}/empreinte/?groupe=tous"  # every group open (one by default)
     page.goto(url)
     offered = calculator_values(page)
     assert set(offered) == {*CALCULATOR, CUSTOM_TRANSFER}, "every field of the calculator"

@@ -68,6 +68,16 @@ def test_referent_fills_criterion_5_of_the_chatbot_with_the_keyboard(page: Any) 
     expect(page.get_by_role("heading", level=1)).to_contain_text("calculateur d'empreinte")
     no_violations(page)
 
+    # One group open at a time: the others open in place (htmx), focused, with their fields.
+    for key, name in (("infrastructure", "Infrastructure"),
+                      ("modele", "Modèle et appels au modèle (API)"),
+                      ("cpu", "Calculs : partie CPU"),
+                      ("stockage", "Stockage et transfert des données")):
+        press(page.locator(f"#g-{key}").get_by_role("link", name=f"ce groupe — {name}"))
+        expect(page.locator(f"#g-{key}")).to_be_focused()
+        expect(page.locator(f"#g-{key}")).not_to_have_class("fp-group fp-closed")
+    expect(page.locator("#dl-cpus option").first).to_be_attached()
+    no_violations(page)
     # Prefilled from the grid: Q35 (7 billion parameters) and Q37 (5,000 questions a month).
     model = page.locator("#g-modele")
     expect(model.get_by_label("Paramètres du modèle")).to_have_value("7")

@@ -195,8 +195,8 @@ def test_a_volume_per_month_or_per_year_gives_the_same_stored_value(
     stored = FootprintInput.objects.get(case=case)
     assert stored.document == monthly
     assert stored.document["llm_api"]["requests_per_year"] == 60000
-    # The page shows the stored figure per year, with its switch.
-    page = text(client.get(url(case)))
+    # The page shows the stored figure per year, with its switch (in the model's group).
+    page = text(client.get(url(case, "?groupe=modele")))
     assert 'name="llm_api-requests_per_year" value="60000"' in page
     assert '<option value="year" selected>par an</option>' in page
     # The sizing help reads the same switch.

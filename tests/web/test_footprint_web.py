@@ -409,7 +409,9 @@ def test_question_numbers_are_read_from_the_grid(client: Any, case: Any, people:
     assert "Fabrication des équipements — questions Q24 à Q26 (→ Q27)" in unescape(html)
     assert "Stockage et transfert des données — questions Q52 à Q58 (→ Q59)" in unescape(html)
     assert "le calcul donne les réponses Q27, Q45, Q51 et Q59" in html
-    assert '<span class="qnum">Q40</span>' in html
+    # Each field's number, in its group once opened (the CPU group is closed by default).
+    assert '<span class="qnum">Q40</span>' not in html
+    assert '<span class="qnum">Q40</span>' in client.get(url(case, "?groupe=cpu")).content.decode()
 
 
 def test_a_form_without_its_equipment_rows_count_is_refused(client: Any, case: Any,

@@ -162,6 +162,9 @@ class FootprintBoundField(forms.BoundField):
 
     def build_widget_attrs(self, attrs: Any, widget: Any = None) -> dict[str, Any]:
         built: dict[str, Any] = super().build_widget_attrs(attrs, widget)
+        if widget is not None and widget.is_hidden:  # a closed group's value: nothing to describe
+            built.pop("aria-describedby", None)
+            built.pop("aria-invalid", None)
         invalid = built.pop("aria-invalid", None)
         if self.auto_id and "id" not in built:  # the id first, as the page always wrote it
             built = {"id": self.auto_id, **built}

@@ -29,6 +29,7 @@ from boussole.web.cases.access import require_internal
 from boussole.web.cases.models import Case
 from boussole.web.cases.selectors import case_get
 from boussole.web.footprint import display, forms, inputs, selectors, services, small_forms
+from boussole.web.footprint.fields import CPUS, GPUS, LOCATIONS
 from boussole.web.footprint.models import NoAiScenario
 from boussole.web.grids import grid_for
 from boussole.web.posted import STALE_FORM, posted_revision
@@ -72,10 +73,33 @@ def _case(request: HttpRequest, pk: int) -> tuple[User, Case, Abilities]:
 def _datalists() -> dict[str, Any]:
     labels = {code: place_label(code) for code in data.locations()}
     return {
+        "needed": (LOCATIONS, CPUS, GPUS),
         "dl_locations": sorted(labels.items(), key=lambda item: (item[0] != "FR", item[1])),
         "dl_cpus": sorted(p.model for p in data.cpus().values() if p.model != data.ANY_MODEL),
         "dl_gpus": sorted(p.model for p in data.gpus().values() if p.model != data.ANY_MODEL),
     }
+
+
+#: ``?groupe=tous``: every group of the calculator open (the others are summarised).
+ALL_GROUPS = "tous"
+
+
+def _disclose(groups: list[dict[str, Any]], wanted: str) -> list[str]:
+    """Mark the groups shown whole (``open``): the one asked for (``?groupe=``, the first by
+    default, every one for ``tous``); the others are summarised, their values kept in hidden
+    inputs. Returns the suggestion lists the open groups need."""
+    ids = [group["spec"].id for group in groups]
+    wanted_ids = set(ids) if wanted == ALL_GROUPS else {wanted if wanted in ids else ids[0]}
+    needed: set[str] = set()
+    for group in groups:
+        forms_ = [*group["forms"], *group["rows"]]
+        group["datalists"] = sorted({form.fields[name].widget.attrs["list"] for form in forms_
+                                     for name in form.fields
+                                     if "list" in form.fields[name].widget.attrs})
+        group["open"] = group["spec"].id in wanted_ids
+        if group["open"]:
+            needed.update(group["datalists"])
+    return sorted(needed)
 
 
 def _answers_by_id(case: Case) -> dict[str, Any]:
@@ -84,12 +108,15 @@ def _answers_by_id(case: Case) -> dict[str, Any]:
 
 def _calculator_context(case: Case, abilities: Abilities, *,
                         calculator: forms.Calculator | None = None,
-                        overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+                        overrides: dict[str, dict[str, Any]] | None = None,
+                        open_group: str = "") -> dict[str, Any]:
     grid = grid_for(case.grid_id, case.grid_version)
     footprint = selectors.footprint_get(case)
     answers = _answers_by_id(case)
     prefilled = False
-    if calculator is None:
+    if calculator is not None:  # a refused post: every group open, as typed, errors in place
+        open_group = ALL_GROUPS
+    else:
         if footprint is not None:
             document = inputs.normalise_document(footprint.document)
         else:
@@ -98,15 +125,18 @@ def _calculator_context(case: Case, abilities: Abilities, *,
             prefilled = bool(document)
         calculator = forms.Calculator(grid=grid, document=document)
     computed_labels = list(services.computed_questions(case))
+    groups = calculator.groups()
+    needed = _disclose(groups, open_group)
     context: dict[str, Any] = {
         "case": case, "grid": grid, "criterion": grid.criterion(5), "abilities": abilities,
         "can_edit": can_edit_footprint(case, abilities),
         "can_override": can_override(abilities),
         "can_validate": abilities.can_validate_footprint(), **_entry_context(case),
-        "footprint": footprint, "groups": calculator.groups(), "answers": answers,
+        "footprint": footprint, "groups": groups, "answers": answers,
         "error_list": calculator.error_fields(), "general_errors": calculator.general,
         "management": calculator.equipment.management_form, "prefilled": prefilled,
         "computed_labels": display.enumeration(computed_labels), **_datalists(),
+        "needed_datalists": needed, "all_open": all(group["open"] for group in groups),
     }
     if footprint is not None:
         result = footprint.result
@@ -137,8 +167,14 @@ def _calculator_page(request: HttpRequest, case: Case, abilities: Abilities,
 def calculator(request: HttpRequest, pk: int) -> HttpResponse:
     user, case, abilities = _case(request, pk)
     if request.method != "POST":
-        return render(request, "footprint/calculator.html",
-                      _calculator_context(case, abilities))
+        open_group = request.GET.get("groupe", "")
+        context = _calculator_context(case, abilities, open_group=open_group)
+        if getattr(request, "htmx", False) and context["can_edit"]:
+            group = next((g for g in context["groups"] if g["spec"].id == open_group), None)
+            if group is None:
+                raise Http404(_("Groupe du calculateur inconnu."))
+            return render(request, "footprint/_group_fragment.html", {**context, "group": group})
+        return render(request, "footprint/calculator.html", context)
     if not can_edit_footprint(case, abilities):
         raise PermissionDenied(_("Vous ne pouvez pas modifier l'empreinte de ce dossier."))
     grid = grid_for(case.grid_id, case.grid_version)
