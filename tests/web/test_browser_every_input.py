@@ -267,6 +267,14 @@ def item_section(page: Any, item_id: str) -> Any:
     return page.locator(f'section.item[id="q-{item_id}"]')
 
 
+def open_form(page: Any, item_id: str) -> None:
+    """An answered question is text: « Modifier » brings its form (htmx, in place)."""
+    section = item_section(page, item_id)
+    if section.locator("form.answer-form").count() == 0:
+        section.get_by_role("link", name="Modifier").click()
+        expect(item_section(page, item_id).locator("form.answer-form")).to_be_visible()
+
+
 def wait_swapped(page: Any, item_id: str, mark: tuple[str, str], what: str) -> None:
     outcome = page.wait_for_function(SWAPPED, arg=[item_id, list(mark)]).json_value()
     assert outcome == "ok", f"{item_id} — {what}: {outcome}"
@@ -353,6 +361,7 @@ def answer_every_item(page: Any, url: str, plans: dict[str, Planned]) -> list[st
             planned = plans[item_id]
             fill_answer(item_section(page, item_id), planned, unknown=True)
             save_answer(page, planned, "« je ne sais pas »")
+            open_form(page, item_id)
             fill_answer(item_section(page, item_id), planned)
             save_answer(page, planned, f"value {planned.typed!r}")
             done.append(item_id)
@@ -412,7 +421,10 @@ def comment_on(page: Any, item_id: str, body: str) -> None:
     """Open the item's discussion (loaded by htmx), comment, and wait for the new fragment."""
     section = item_section(page, item_id)
     details = section.locator("details.discussion")
-    if details.get_attribute("open") is None:
+    if details.count() == 0:  # no thread yet: a link, loading the discussion in place
+        section.get_by_role("link", name="Commenter ou joindre une pièce").click()
+        expect(item_section(page, item_id).locator("details.discussion")).to_be_visible()
+    elif details.get_attribute("open") is None:
         details.locator("summary").click()
     textarea = section.locator('textarea[name="body"]').last  # the new-comment form
     expect(textarea).to_be_visible()
@@ -430,6 +442,8 @@ def check_answers(page: Any, case: Case, plans: dict[str, Planned], answered: li
     for item_id in answered:
         planned = plans[item_id]
         prefix = f"{item_id}-" if steps else ""
+        if not steps:
+            open_form(page, item_id)
         assert read_answer(item_section(page, item_id), planned, prefix) == expected_form(
             planned), f"{item_id} as the reloaded page shows it"
     stored = {a.item_id: (a.value, a.justification)

@@ -72,7 +72,7 @@ def test_referent_instructs_criterion_2_with_the_keyboard(page: Any, tmp_path: P
         "Une réponse est attendue")
     # A comment on Q3.
     q3 = page.locator("#q-conformite_donnees_personnelles")
-    press(q3.locator("summary").filter(has_text="discussion"))
+    press(q3.get_by_role("link", name="Commenter ou joindre une pièce — Q3"))
     q3.get_by_label("Nouveau commentaire").focus()
     page.keyboard.type("Vérifier la durée de conservation des conversations.")
     press(q3.get_by_role("button", name="Commenter"))
@@ -124,6 +124,9 @@ def test_concurrent_edit_is_detected_and_nothing_is_overwritten(browser: Any,
         pages.append(page)
     first, second = pages
     target = "#q-analyse_risques_dict"
+    for page in pages:  # an answered question is text: both open its form
+        page.locator(target).get_by_role("link", name="Modifier").click()
+        expect(page.locator(target).get_by_label("Réponse")).to_be_focused()
     first.locator(target).get_by_label("Réponse").fill("Risque d'injection de prompt.")
     first.locator(target).get_by_role("button", name="Enregistrer").click()
     expect(first.locator(f"{target} .saved")).to_contain_text("Enregistré.")

@@ -182,6 +182,9 @@ def answer_question(walker: Walker, item: str, *, choice: str = "", text: str = 
                     justification: str = "") -> None:
     """Answer one question of a criterion page (saved by htmx, in place)."""
     block = walker.page.locator(f"#q-{item}")
+    if block.locator("form.answer-form").count() == 0:  # answered: « Modifier » first
+        block.get_by_role("link", name="Modifier").click()
+        expect(block.locator("form.answer-form")).to_be_visible()
     if choice:
         block.get_by_label(choice, exact=True).check()
     if text:
@@ -311,7 +314,7 @@ def test_walk_from_a_new_case_to_the_officials_decision(sign_in: Any, mailoutbox
         "the lead got no e-mail about the reserve")
     # A question to the lead in the discussion of Q6 (@mention), at phone size.
     q6 = page.locator("#q-analyse_risques_dict")
-    q6.locator("summary").filter(has_text="discussion").click()
+    q6.get_by_role("link", name="Commenter ou joindre une pièce").click()
     q6.get_by_label("Nouveau commentaire").fill(
         "@Camille Morin : le fournisseur de l'API garde-t-il les courriels ?")
     q6.get_by_role("button", name="Commenter").click()

@@ -83,6 +83,14 @@ def case_values(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
 ANSWERED = object()
 
 
+def progress_of_answers(case: Case, answers: dict[str, Answer]) -> dict[int, Progress]:
+    """The completeness per criterion from answers already read (:func:`answers_by_item`)."""
+    grid = grid_for(case.grid_id, case.grid_version)
+    facts = {k: a.value for k, a in answers.items() if a.kind == Answer.Kind.FACT}
+    values = {k: a.value for k, a in answers.items() if a.kind != Answer.Kind.FACT}
+    return criteria_completeness(grid, facts, values)
+
+
 def case_progress(case: Case) -> tuple[Progress, dict[int, Progress]]:
     grid = grid_for(case.grid_id, case.grid_version)
     facts, answers = case_values(case)
@@ -106,6 +114,15 @@ class ItemView:
     posted: dict[str, Any] = field(default_factory=dict)
     saved: bool = False
     answer_hidden: bool = False  # answered by someone the viewer may not read (the vendor)
+    editing: bool = False  # answered, and its form asked for (« Modifier »)
+
+    @property
+    def shows_form(self) -> bool:
+        """The answer form is shown: the person may answer, and the question is unanswered,
+        being edited, refused or in conflict; otherwise the answer is shown as text (with
+        « Modifier » when the person may change it)."""
+        return self.can_answer and (self.answer is None or self.editing or bool(self.error)
+                                    or self.conflict is not None)
 
     @property
     def id(self) -> str:
@@ -154,20 +171,32 @@ def _attach_replies(comments: list[Comment]) -> list[Comment]:
     return comments
 
 
-def item_views(case: Case, items: list[Question | Fact], *, can_answer: Any,
-               facts: dict[str, Any], answers_by_id: dict[str, Answer]) -> list[ItemView]:
-    """Views of ``items`` with their comments and evidence, in two queries whatever their
-    number. ``can_answer(item) -> bool``."""
-    ids = [item.id for item in items]
+Discussions = tuple[dict[str, list[Comment]], dict[str, list[Evidence]]]
+
+
+def discussions(case: Case, ids: list[str], criterion: int | None = None) -> Discussions:
+    """(comments, evidence) of the items ``ids`` by item id, in two queries whatever their
+    number; with ``criterion``, those of the criterion itself too, under the key ``""``."""
+    where = Q(item_id__in=ids)
+    if criterion is not None:
+        where |= Q(criterion=criterion, item_id="")
     comments: dict[str, list[Comment]] = {}
     for comment in _attach_replies(list(
-            Comment.objects.filter(case=case, item_id__in=ids).select_related("author",
-                                                                               "resolved_by"))):
+            Comment.objects.filter(where, case=case).select_related("author", "resolved_by"))):
         comments.setdefault(comment.item_id, []).append(comment)
     evidence: dict[str, list[Evidence]] = {}
-    for piece in Evidence.objects.filter(case=case, item_id__in=ids).select_related(
-            "uploaded_by"):
+    for piece in Evidence.objects.filter(where, case=case).select_related("uploaded_by"):
         evidence.setdefault(piece.item_id, []).append(piece)
+    return comments, evidence
+
+
+def item_views(case: Case, items: list[Question | Fact], *, can_answer: Any,
+               facts: dict[str, Any], answers_by_id: dict[str, Answer],
+               loaded: Discussions | None = None) -> list[ItemView]:
+    """Views of ``items`` with their comments and evidence, in two queries whatever their
+    number (none if ``loaded`` by :func:`discussions`). ``can_answer(item) -> bool``."""
+    comments, evidence = loaded if loaded is not None else discussions(
+        case, [item.id for item in items])
     views = []
     plain_answers = {k: a.value for k, a in answers_by_id.items()}
     for item in items:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/affectation/<int:assignment_id>/retrait/", views.assignment_remove,
          name="unassign"),
     path("<int:pk>/reponse/<str:item_id>/", views.answer_save, name="answer"),
+    path("<int:pk>/reponse/<str:item_id>/modifier/", views.answer_form, name="answer_form"),
     path("<int:pk>/discussion/<str:item_id>/", views.discussion, name="discussion"),
     path("<int:pk>/commentaires/", views.comment_add, name="comment"),
     path("<int:pk>/commentaires/<int:comment_id>/resolution/", views.comment_resolve,

@@ -179,6 +179,7 @@ def _item_context(request: HttpRequest, case: Any, item_id: str) -> dict[str, An
         views = [selectors.ItemView(item=item, kind="fact" if isinstance(item, Fact)
                                     else "question", answer=answers.get(item_id))]
     views = selectors.restrict_views(views, user, abilities)
+    views[0].editing = request.GET.get("modifier") == item_id
     return {"case": case, "grid": grid, "view": views[0], "abilities": abilities,
             "item": item}
 
@@ -229,6 +230,24 @@ def answer_save(request: HttpRequest, pk: int, item_id: str) -> HttpResponse:
     return redirect(_back_to(case, item, ctx["abilities"].internal))
 
 
+@login_required
+def answer_form(request: HttpRequest, pk: int, item_id: str) -> HttpResponse:
+    """« Modifier » an answer given: with htmx, the item's fragment with its form (its first
+    field focused); without it, the item's page with this item as a form."""
+    user = _user(request)
+    case = selectors.case_get(user, pk)
+    ctx = _item_context(request, case, item_id)
+    view, item = ctx["view"], ctx["item"]
+    if not view.can_answer:
+        raise PermissionDenied(_("Vous ne pouvez pas répondre à cette question."))
+    if not _is_htmx(request):
+        back = _back_to(case, item, ctx["abilities"].internal)
+        path, _sep, anchor = back.partition("#")
+        return redirect(f"{path}?modifier={item.id}#{anchor}")
+    view.editing = True
+    return render(request, "cases/_item.html", {**ctx, "focus": True})
+
+
 def _render_item_page(request: HttpRequest, case: Any, item: Question | Fact,
                       failed: selectors.ItemView) -> HttpResponse:
     """The full page of the item, with the failed item's error or conflict shown in place."""
@@ -243,15 +262,26 @@ def _render_item_page(request: HttpRequest, case: Any, item: Question | Fact,
 
 
 def _page_items(request: HttpRequest, case: Any, items: list[Question | Fact],
-                replace: selectors.ItemView | None) -> tuple[list[selectors.ItemView], Any]:
+                replace: selectors.ItemView | None, *, abilities: Abilities | None = None,
+                answers: dict[str, Any] | None = None,
+                loaded: selectors.Discussions | None = None,
+                ) -> tuple[list[selectors.ItemView], Any]:
+    """The views of a page's items; ``abilities``, ``answers`` and ``loaded`` (comments and
+    evidence) when the page has already read them. The item named by ``?modifier=`` (the
+    « Modifier » link without JavaScript) is shown as a form."""
     user = _user(request)
-    abilities = case_abilities(user, case)
-    answers = selectors.answers_by_item(case)
+    if abilities is None:
+        abilities = case_abilities(user, case)
+    if answers is None:
+        answers = selectors.answers_by_item(case)
     facts = {k: a.value for k, a in answers.items() if a.kind == "fact"}
     views = selectors.item_views(case, items,
                                  can_answer=_can_answer(user, case, abilities, answers),
-                                 facts=facts, answers_by_id=answers)
+                                 facts=facts, answers_by_id=answers, loaded=loaded)
     views = selectors.restrict_views(views, user, abilities)
+    editing = request.GET.get("modifier")
+    for view in views:
+        view.editing = view.id == editing
     if replace is not None:
         views = [replace if v.id == replace.id else v for v in views]
     return views, abilities
@@ -413,19 +443,60 @@ def _step_summary(views: list[selectors.ItemView]) -> list[dict[str, str]]:
     return summary
 
 
+#: Beyond this many questions still to answer by the viewer, spread over several sections, a
+#: criterion page shows one of those sections at a time (a form costs many elements).
+DISCLOSE_AFTER = 6
+
+
+def _disclose_sections(blocks: list[dict[str, Any]], requested: str, shown_item: str) -> None:
+    """Progressive disclosure of a criterion's sections: when the viewer still has more than
+    :data:`DISCLOSE_AFTER` questions to answer in several sections, only one of those is
+    shown whole — the one holding ``shown_item`` (refused, or asked for by « Modifier »), else
+    the ``requested`` one (``?section=``), else the first; the others show their title, their
+    progress and a link opening them (``closed``). Sections with nothing to answer stay shown.
+    Sets ``pending``, ``answered``, ``closed`` and ``focus`` on each block."""
+    for block in blocks:
+        block["pending"] = sum(1 for v in block["items"] if v.shows_form)
+        block["answered"] = sum(1 for v in block["items"] if v.answer is not None)
+        block["closed"] = block["focus"] = False
+    pending = [b for b in blocks if b["pending"] and b["section"] is not None]
+    if len(pending) < 2 or sum(b["pending"] for b in pending) <= DISCLOSE_AFTER:
+        return
+    opened = next((b for b in pending if any(v.id == shown_item for v in b["items"])), None)
+    if opened is None:
+        opened = next((b for b in pending if b["section"].id == requested), None)
+        if opened is not None:
+            opened["focus"] = True  # opened on request: its first field gets the focus
+    if opened is None:
+        opened = pending[0]
+    for block in pending:
+        block["closed"] = block is not opened
+
+
 @login_required
 def criterion(request: HttpRequest, pk: int, number: int,
               replace: selectors.ItemView | None = None,
               opinion_form: dict[str, str] | None = None) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
-    require_internal(user, case)
+    if user.organisation_id == case.organisation_id:
+        user.organisation = case.organisation  # read with the case: not again by the header
     grid = grid_for(case.grid_id, case.grid_version)
     try:
         current = grid.criterion(number)
     except KeyError:
         raise Http404 from None
-    views, abilities = _page_items(request, case, list(current.questions), replace)
+    # Every row the page needs, each table read once (≤ 10 queries in all, tested).
+    all_assignments = selectors.assignments(case)
+    abilities = case_abilities(user, case, assigned=frozenset(
+        a.criterion for rows in all_assignments.values() for a in rows if a.user_id == user.pk))
+    if not abilities.internal:
+        raise PermissionDenied(_("Cette page est réservée aux personnes de l'organisation."))
+    answers = selectors.answers_by_item(case)
+    questions: list[Question | Fact] = list(current.questions)
+    loaded = selectors.discussions(case, [q.id for q in questions], criterion=number)
+    views, abilities = _page_items(request, case, questions, replace, abilities=abilities,
+                                   answers=answers, loaded=loaded)
     by_section: dict[str | None, list[selectors.ItemView]] = {}
     for view in views:
         by_section.setdefault(view.item.section, []).append(view)  # type: ignore[union-attr]
@@ -436,7 +507,9 @@ def criterion(request: HttpRequest, pk: int, number: int,
         depth = 1 if section.parent is None else 2
         blocks.append({"section": section, "depth": depth,
                        "items": by_section.get(section.id, [])})
-    assignments = selectors.assignments(case).get(number, [])
+    _disclose_sections(blocks, request.GET.get("section", ""),
+                       replace.id if replace is not None else request.GET.get("modifier", ""))
+    assignments = all_assignments.get(number, [])
     opinion = selectors.opinions(case).get(number)
     return render(request, "cases/criterion.html", {
         "case": case, "grid": grid, "criterion": current, "blocks": blocks,
@@ -446,9 +519,9 @@ def criterion(request: HttpRequest, pk: int, number: int,
         "can_assign_self": (abilities.can("assign_self") and not abilities.can("assign")
                             and number in abilities.self_assign_criteria
                             and not any(a.user_id == user.pk for a in assignments)),
-        "criterion_comments": selectors.criterion_comments(case, number),
-        "criterion_evidence": selectors.criterion_evidence(case, number),
-        "progress": selectors.case_progress(case)[1][number],
+        "criterion_comments": [c for c in loaded[0].get("", []) if c.parent_id is None],
+        "criterion_evidence": loaded[1].get("", []),
+        "progress": selectors.progress_of_answers(case, answers)[number],
         "can_opinion": abilities.can("give_opinion") and abilities.can_give_opinion(number),
         "opinion_form": opinion_form,
     })
@@ -816,6 +889,10 @@ def discussion(request: HttpRequest, pk: int, item_id: str) -> HttpResponse:
     ctx.update({"target_item": item.id, "dom_key": item.id,
                 "crit": getattr(item, "criterion", None), "comments": view.threads,
                 "evidence": view.evidence, "label": view.label, "full": True})
+    if _is_htmx(request) and request.GET.get("bloc"):
+        # The « Commenter ou joindre une pièce » link of a question: its whole item again,
+        # with its discussion open and focused.
+        return render(request, "cases/_item.html", {**ctx, "focus_discussion": True})
     if _is_htmx(request):
         return render(request, "cases/_discussion_body.html", ctx)
     return render(request, "cases/discussion.html", ctx)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
 from boussole.web.accounts.models import User
 from boussole.web.cases.models import Answer, Assignment, Case
 from boussole.web.footprint import display
@@ -84,11 +87,19 @@ class CriterionSummary:
 
 
 def criterion_summary(case: Case, number: int) -> CriterionSummary:
-    """Two queries at most, whatever the number of questions, scenarios or answers."""
+    """Two queries at most (one for criterion 7), whatever the number of questions, scenarios
+    or answers."""
     if number == 7:
-        comparison = (NoAiComparison.objects.select_related("concluded_by")
-                      .filter(case=case).first())
-        count = NoAiScenario.objects.filter(case=case).count()
+        scenarios = (NoAiScenario.objects.filter(case=OuterRef("pk")).order_by()
+                     .values("case").annotate(n=Count("id")).values("n"))
+        row = (Case.objects.filter(pk=case.pk)
+               .select_related("no_ai_comparison__concluded_by")
+               .annotate(scenarios=Coalesce(Subquery(scenarios), 0)).first())
+        count = row.scenarios if row is not None else 0
+        try:
+            comparison = row.no_ai_comparison if row is not None else None
+        except NoAiComparison.DoesNotExist:
+            comparison = None
         return CriterionSummary(number=7, computed=[], checks={}, per_year_kg=None,
                                 has_footprint=False, scenario_count=count,
                                 comparison=comparison)

@@ -68,9 +68,10 @@ def _choice_list(view: Any, kind: str, options: list[tuple[str, str]], chosen: s
 
 
 @register.simple_tag
-def answer_input(view: Any, prefix: str = "") -> SafeString:
+def answer_input(view: Any, prefix: str = "", autofocus: bool = False) -> SafeString:
     """The inputs of one answer. ``prefix`` is put before every field name, so that one form
-    holds several answers (the steps of the profile: ``<fact id>-value``)."""
+    holds several answers (the steps of the profile: ``<fact id>-value``). ``autofocus``: on
+    the first field (the form asked for by « Modifier », swapped in by htmx)."""
     item = view.item
     value = view.value
     # A refused answer is shown as posted, "je ne sais pas" and the other choices alike.
@@ -120,4 +121,9 @@ def answer_input(view: Any, prefix: str = "") -> SafeString:
         '<div class="field"><label for="j-{}">{} <span class="visually-hidden">— {}</span>'
         '</label><textarea id="j-{}" name="{}justification" rows="2">{}</textarea></div>',
         item.id, justification_label, view.label, item.id, prefix, view.justification))
-    return mark_safe("".join(parts))  # noqa: S308 — every part is escaped by format_html
+    html = "".join(parts)
+    if autofocus:
+        first = min(i for i in (html.find("<input "), html.find("<textarea ")) if i >= 0)
+        tag = html[first:].split(" ", 1)[0]
+        html = f"{html[:first]}{tag} autofocus{html[first + len(tag):]}"
+    return mark_safe(html)  # noqa: S308 — every part is escaped by format_html

@@ -1,0 +1,93 @@
+"""Issue 17 in a browser: an answered question is edited with the keyboard (« Modifier », the
+form in place with its field focused, saved, text again with the focus back on « Modifier »),
+and a closed section of a long criterion is opened in place — no axe-core violation, no console
+error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from boussole.web import demo
+from boussole.web.cases.models import Answer, Case
+from tests.conftest import axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ITEM = "analyse_risques_dict"
+
+
+def press(locator: Any, key: str = "Enter") -> None:
+    """Reach a control and act on it with the keyboard."""
+    locator.focus()
+    locator.page.keyboard.press(key)
+
+
+def login(page: Any, username: str) -> None:
+    page.goto("/comptes/connexion/")
+    page.get_by_label("Identifiant").focus()
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(demo.DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes dossiers")
+
+
+def watch_console(page: Any) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def test_an_answered_question_is_edited_with_the_keyboard(page: Any) -> None:
+    demo.create_demo()
+    case = Case.objects.get(title=demo.CHATBOT.title)
+    errors = watch_console(page)
+    login(page, "juriste")
+    page.goto(f"/cas/{case.pk}/critere/2/")
+    assert page.evaluate("typeof window.htmx") == "object"
+    item = page.locator(f"#q-{ITEM}")
+    expect(item.locator("form")).to_have_count(0)  # text, not a form
+    assert axe_violations(page) == []
+
+    modifier = item.get_by_role("link", name="Modifier — Q")
+    press(modifier)
+    field = page.locator(f"#q-{ITEM}").get_by_label("Réponse")
+    expect(field).to_be_focused()  # autofocus in the fragment swapped by htmx
+    assert axe_violations(page) == []
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Risque d'injection de prompt : filtrage des entrées.")
+    press(page.locator(f"#q-{ITEM}").get_by_role("button", name="Enregistrer"))
+
+    item = page.locator(f"#q-{ITEM}")
+    expect(item.get_by_role("status")).to_have_text("Enregistré.")
+    expect(item).to_contain_text("Risque d'injection de prompt : filtrage des entrées.")
+    expect(item.locator("form")).to_have_count(0)
+    expect(item.get_by_role("link", name="Modifier — Q")).to_be_focused()
+    assert axe_violations(page) == []
+    assert Answer.objects.get(case=case, item_id=ITEM).value == (
+        "Risque d'injection de prompt : filtrage des entrées.")
+    assert errors == []
+
+
+def test_a_closed_section_is_opened_in_place(page: Any) -> None:
+    demo.create_demo()
+    case = Case.objects.get(title=demo.CANTINE.title)  # a draft: criterion 5 all to answer
+    errors = watch_console(page)
+    login(page, "numerique-responsable")
+    page.goto(f"/cas/{case.pk}/critere/5/")
+    usage = page.locator("#b-usage")
+    expect(usage.locator("form")).to_have_count(0)
+    assert axe_violations(page) == []
+    press(usage.get_by_role("link", name="Ouvrir la section"))
+    usage = page.locator("#b-usage")
+    expect(usage.locator("form.answer-form").first).to_be_visible()
+    first_field = usage.locator("form.answer-form").first.locator(
+        "input:not([type=hidden]), textarea").first
+    expect(first_field).to_be_focused()
+    assert axe_violations(page) == []
+    assert errors == []
