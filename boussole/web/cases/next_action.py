@@ -243,8 +243,11 @@ def _organisation(user: User, cases: list[Case]) -> Any:
     return user.organisation
 
 
-def _states(user: User, cases: list[Case], *, names: bool) -> dict[int, CaseState]:
-    """The core's inputs for each case, in a fixed number of queries."""
+def _states(user: User, cases: list[Case], *, names: bool,
+            read: tuple[dict[int, str], dict[int, list[Assignment]]] | None = None
+            ) -> dict[int, CaseState]:
+    """The core's inputs for each case, in a fixed number of queries. ``read``: the opinions'
+    verdicts and the named referents (by criterion) of the one case, when already read."""
     ids = [case.pk for case in cases]
     open_cases = [case for case in cases if case.state in workflow.OPEN_STATES]
     progress = selectors.progress_for_cases(open_cases) if open_cases else {}
@@ -252,11 +255,16 @@ def _states(user: User, cases: list[Case], *, names: bool) -> dict[int, CaseStat
     referent_names: dict[int, dict[int, list[str]]] = {pk: {} for pk in ids}
     if names:
         opinions: dict[int, dict[int, str]] = {pk: {} for pk in ids}
-        for case_id, criterion, verdict in Opinion.objects.filter(
-                case_id__in=ids).values_list("case_id", "criterion", "verdict"):
-            opinions[case_id][criterion] = verdict
+        if read is not None and len(ids) == 1:
+            opinions[ids[0]] = dict(read[0])
+            named = [a for people in read[1].values() for a in people]
+        else:
+            for case_id, criterion, verdict in Opinion.objects.filter(
+                    case_id__in=ids).values_list("case_id", "criterion", "verdict"):
+                opinions[case_id][criterion] = verdict
+            named = list(Assignment.objects.filter(case_id__in=ids).select_related("user"))
         assigned: dict[int, set[int]] = {pk: set() for pk in ids}
-        for assignment in Assignment.objects.filter(case_id__in=ids).select_related("user"):
+        for assignment in named:
             referent_names[assignment.case_id].setdefault(assignment.criterion, []).append(
                 str(assignment.user))
             if assignment.user_id == user.pk:
@@ -330,9 +338,12 @@ def cards(user: User, cases: Iterable[Case], *, names: bool = False,
     return out
 
 
-def case_card(user: User, case: Case) -> Card:
-    """The card of the case overview (the referents named in the sentence)."""
-    return cards(user, [case], names=True)[0]
+def case_card(user: User, case: Case, *,
+              read: tuple[dict[int, str], dict[int, list[Assignment]]] | None = None) -> Card:
+    """The card of the case overview (the referents named in the sentence). ``read``: the
+    case's opinions' verdicts and named referents by criterion, when the page has read them."""
+    states = _states(user, [case], names=True, read=read) if read is not None else None
+    return cards(user, [case], names=True, states=states)[0]
 
 
 def home_inputs(user: User) -> tuple[list[Case], dict[int, CaseState]]:

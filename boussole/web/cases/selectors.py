@@ -65,6 +65,10 @@ def case_get(user: User, pk: int) -> Case:
     case = cases_visible_to(user).select_related("lead", "organisation").filter(pk=pk).first()
     if case is None:
         raise Http404
+    if (user.organisation_id == case.organisation_id
+            and not User.organisation.is_cached(user)):
+        # The page header names the user's organisation: the one just read, not read again.
+        user.organisation = case.organisation
     return case
 
 
@@ -91,9 +95,12 @@ def progress_of_answers(case: Case, answers: dict[str, Answer]) -> dict[int, Pro
     return criteria_completeness(grid, facts, values)
 
 
-def case_progress(case: Case) -> tuple[Progress, dict[int, Progress]]:
+def case_progress(case: Case, values: tuple[dict[str, Any], dict[str, Any]] | None = None
+                  ) -> tuple[Progress, dict[int, Progress]]:
+    """(profile progress, completeness per criterion); ``values``: :func:`case_values`, when
+    already read."""
     grid = grid_for(case.grid_id, case.grid_version)
-    facts, answers = case_values(case)
+    facts, answers = case_values(case) if values is None else values
     return profile_progress(grid, facts), criteria_completeness(grid, facts, answers)
 
 
@@ -277,13 +284,17 @@ def audit_trail(case: Case, item_id: str = "") -> QuerySet[AuditEvent]:
     return events.order_by("-sequence")
 
 
-def waiting_for(case: Case) -> list[dict[str, Any]]:
-    """Per criterion: named referents, answers given and missing, opinion — who waits for whom."""
+def waiting_for(case: Case, *, values: tuple[dict[str, Any], dict[str, Any]] | None = None,
+                people: dict[int, list[Assignment]] | None = None,
+                given: dict[int, Opinion] | None = None) -> list[dict[str, Any]]:
+    """Per criterion: named referents, answers given and missing, opinion — who waits for whom.
+    ``values`` (:func:`case_values`), ``people`` (:func:`assignments`) and ``given``
+    (:func:`opinions`): when already read."""
     grid = grid_for(case.grid_id, case.grid_version)
-    facts, answers = case_values(case)
+    facts, answers = case_values(case) if values is None else values
     progress = criteria_completeness(grid, facts, answers)
-    people = assignments(case)
-    given = opinions(case)
+    people = assignments(case) if people is None else people
+    given = opinions(case) if given is None else given
     open_comments = dict(
         Comment.objects.filter(case=case, parent__isnull=True, resolved_at__isnull=True)
         .exclude(criterion=None).values_list("criterion").annotate(n=Count("id")))

@@ -114,17 +114,24 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get(user, pk)
-    abilities = case_abilities(user, case)
+    # The referents named, the answers: read once for the abilities and the whole page.
+    people = selectors.assignments(case)
+    abilities = case_abilities(user, case, assigned=frozenset(
+        criterion for criterion, named in people.items()
+        if any(a.user_id == user.pk for a in named)))
     if not abilities.internal:
         return vendor_page(request, case)
     grid = grid_for(case.grid_id, case.grid_version)
-    profile, progress = selectors.case_progress(case)
-    waiting = selectors.waiting_for(case)
+    values = selectors.case_values(case)
+    profile, progress = selectors.case_progress(case, values)
+    given = selectors.opinions(case)
+    waiting = selectors.waiting_for(case, values=values, people=people, given=given)
     return render(request, "cases/detail.html", {
         "case": case, "grid": grid, "profile": profile, "abilities": abilities,
         "criteria": [(c, progress[c.number]) for c in grid.criteria],
         "waiting": waiting, "people": selectors.progress_by_person(waiting),
-        "next_action": case_card(user, case),
+        "next_action": case_card(user, case, read=(
+            {n: o.verdict for n, o in given.items()}, people)),
     })
 
 
