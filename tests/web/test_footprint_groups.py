@@ -121,3 +121,15 @@ def test_a_refused_post_shows_every_group_as_typed(client: Any, case: Any, peopl
     # What was typed elsewhere is shown too, in its open group.
     assert 'type="text" name="llm_api-output_tokens" value="400"' in page
     assert "Renseigner ce groupe" not in page and 'type="hidden" name="service_years"' not in page
+
+
+def test_the_sizing_help_and_the_comparison_send_only_the_list_of_places(
+        client: Any, case: Any, people: Any) -> None:
+    """Their forms suggest places only: the lists of CPU and GPU models are left empty."""
+    client.force_login(people["lead"])
+    for tail in ("estimation/", "alternative/"):
+        page = text(client.get(url(case, tail)))
+        assert 'list="dl-locations"' in page and 'list="dl-cpus"' not in page
+        assert '<datalist id="dl-locations"><option value="FR">France</option>' in page
+        assert '<datalist id="dl-cpus"></datalist>' in page
+        assert '<datalist id="dl-gpus"></datalist>' in page

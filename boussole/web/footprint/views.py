@@ -29,7 +29,7 @@ from boussole.web.cases.access import require_internal
 from boussole.web.cases.models import Case
 from boussole.web.cases.selectors import case_get
 from boussole.web.footprint import display, forms, inputs, selectors, services, small_forms
-from boussole.web.footprint.fields import CPUS, GPUS, LOCATIONS
+from boussole.web.footprint.fields import LOCATIONS
 from boussole.web.footprint.models import NoAiScenario
 from boussole.web.grids import grid_for
 from boussole.web.posted import STALE_FORM, posted_revision
@@ -70,10 +70,11 @@ def _case(request: HttpRequest, pk: int) -> tuple[User, Case, Abilities]:
 
 # --- Criterion 5: the calculator ------------------------------------------------------------
 
-def _datalists() -> dict[str, Any]:
+def _datalists(*needed: str) -> dict[str, Any]:
+    """The suggestion lists; ``needed``: those sent whole (the others are left empty)."""
     labels = {code: place_label(code) for code in data.locations()}
     return {
-        "needed": (LOCATIONS, CPUS, GPUS),
+        "needed": needed,
         "dl_locations": sorted(labels.items(), key=lambda item: (item[0] != "FR", item[1])),
         "dl_cpus": sorted(p.model for p in data.cpus().values() if p.model != data.ANY_MODEL),
         "dl_gpus": sorted(p.model for p in data.gpus().values() if p.model != data.ANY_MODEL),
@@ -323,7 +324,7 @@ def estimate(request: HttpRequest, pk: int) -> HttpResponse:
         "fields": form.essential(), "optional": form.optional(),
         "error_list": form.error_fields(), "general_errors": general, "sizing": sizing,
         "preview": preview,
-        "footprint": selectors.footprint_get(case), **_datalists(),
+        "footprint": selectors.footprint_get(case), **_datalists(LOCATIONS),  # its only list
         "chart": display.breakdown_chart(preview) if preview else None,
     })
     response.status_code = status
@@ -391,7 +392,7 @@ def _alternative_context(case: Case, abilities: Abilities, *,
             "errors": {}},
         "concluded": bool(comparison and comparison.concluded and scenarios),
         "ai_footprint": footprint, "ai_chart_unit": _("kg CO2e/an"),
-        **_datalists(),
+        **_datalists(LOCATIONS),  # the scenarios' only list
     }
 
 
