@@ -779,7 +779,7 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user, pk)
     require_internal(user, case)
     item_id = request.GET.get("item", "")
-    page = Paginator(selectors.audit_trail(case, item_id), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.audit_trail(case, item_id), 20).get_page(request.GET.get("page"))
     grid = grid_for(case.grid_id, case.grid_version)
     return render(request, "cases/audit.html", {
         "case": case, "page": page, "item_id": item_id,
