@@ -266,8 +266,9 @@ def _key(kind: str, text: str) -> str:
     return f"{kind}:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
 
 
-def suggestions(case: Case) -> list[Suggestion]:
-    """Each line of the free-text measures not yet turned into a measure of the plan."""
+def suggestions(case: Case, plan: list[Measure] | None = None) -> list[Suggestion]:
+    """Each line of the free-text measures not yet turned into a measure of the plan (``plan``:
+    the case's measures, when already read)."""
     found: list[Suggestion] = []
 
     def add(kind: str, text: str, target: str, source: str) -> None:
@@ -291,8 +292,9 @@ def suggestions(case: Case) -> list[Suggestion]:
                      .order_by("recorded_at", "id")):
         add(f"decision-{decision.delegation}", decision.conditions, "decision",
             "Conditions de la décision des élus")
-    taken = set(Measure.objects.filter(case=case).exclude(source_key="")
-                .values_list("source_key", flat=True))
+    taken = (set(Measure.objects.filter(case=case).exclude(source_key="")
+                 .values_list("source_key", flat=True)) if plan is None
+             else {measure.source_key for measure in plan if measure.source_key})
     seen: set[str] = set()
     out = []
     for suggestion in found:

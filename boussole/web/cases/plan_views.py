@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boussole.core import measures as rules
+from boussole.core.access import Abilities
 from boussole.web.accounts.models import User
 from boussole.web.cases import measures, selectors
 from boussole.web.cases.access import is_lead, require_internal
@@ -47,12 +48,12 @@ def _may_propose(user: User, case: Case) -> bool:
                              state=case.state)
 
 
-def _page(request: HttpRequest, case: Case, *, add_errors: dict[str, str] | None = None,
+def _page(request: HttpRequest, case: Case, *, abilities: Abilities,
+          add_errors: dict[str, str] | None = None,
           add_values: dict[str, str] | None = None, status_for: int | None = None,
           status_errors: dict[str, str] | None = None,
           status_values: dict[str, str] | None = None) -> HttpResponse:
     user = _user(request)
-    abilities = require_internal(user, case)
     grid = grid_for(case.grid_id, case.grid_version)
     today = timezone.localdate()
     lead = is_lead(user, case)
@@ -68,7 +69,7 @@ def _page(request: HttpRequest, case: Case, *, add_errors: dict[str, str] | None
             (code, label) for code, label in MeasureStatus.choices
             if code in rules.TRANSITIONS.get(measure.status, frozenset())]
     can_propose = _may_propose(user, case)
-    suggestions = measures.suggestions(case) if can_propose else []
+    suggestions = measures.suggestions(case, rows) if can_propose else []
     values = dict(add_values or {})
     wanted = request.GET.get("depuis", "")
     if not add_values and wanted:
@@ -103,9 +104,9 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     """The action plan (GET), or a new measure (POST)."""
     user = _user(request)
     case = selectors.case_get(user, pk)
-    require_internal(user, case)
+    abilities = require_internal(user, case)
     if request.method != "POST":
-        return _page(request, case)
+        return _page(request, case, abilities=abilities)
     form = MeasureForm(request.POST)
     if form.is_valid():
         origin, criterion, flag = form.cleaned_data["target"]
@@ -120,7 +121,8 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Mesure ajoutée au plan d'action."))
             return redirect(f"{request.path}#mesure-{measure.pk}")
-    return _page(request, case, add_errors=form.first_errors(), add_values=form.values())
+    return _page(request, case, abilities=abilities, add_errors=form.first_errors(),
+                 add_values=form.values())
 
 
 @login_required
@@ -129,7 +131,7 @@ def measure_status(request: HttpRequest, pk: int, measure_id: int) -> HttpRespon
     """Change the status of one measure."""
     user = _user(request)
     case = selectors.case_get(user, pk)
-    require_internal(user, case)
+    abilities = require_internal(user, case)
     measure = get_object_or_404(Measure, pk=measure_id, case=case)
     form = MeasureStatusForm(request.POST)
     if form.is_valid():
@@ -143,5 +145,5 @@ def measure_status(request: HttpRequest, pk: int, measure_id: int) -> HttpRespon
         else:
             messages.success(request, _("Statut de la mesure enregistré."))
             return redirect(reverse("cases:plan", args=[case.pk]) + f"#mesure-{measure.pk}")
-    return _page(request, case, status_for=measure.pk, status_errors=form.first_errors(),
-                 status_values=form.values())
+    return _page(request, case, abilities=abilities, status_for=measure.pk,
+                 status_errors=form.first_errors(), status_values=form.values())

@@ -240,6 +240,7 @@ def memo(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpResponse:
     frozen = get_object_or_404(FileVersion, case=case, number=number)
     if fmt not in memo_module.FORMATS:
         raise Http404
+    frozen.case = case  # already read, with its lead and organisation
     return _memo_response(*memo_module.render(frozen, fmt), fmt=fmt)
 
 
