@@ -45,7 +45,9 @@ def test_new_case_and_live_flags(page: Any) -> None:
     assert case.grid_key == current_grid().key  # the latest version
     expect(page.locator("#flags")).not_to_contain_text("Irrecevable en l'état")
     # A blocking gate answered: the step is saved, the flags panel refreshes by itself, the
-    # red line on top.
+    # red line on top. The step is opened first (one step open at a time: the first, A).
+    press(page.locator("#etape-B").get_by_role("link", name="Répondre à l'étape"))
+    expect(page.locator("#h-etape-B")).to_be_focused()
     biometrics = page.locator("#q-biometrie")
     press(biometrics.get_by_label("Identification (1:N)", exact=False), " ")
     press(page.locator("#etape-B").get_by_role("button", name="Enregistrer cette étape"))
@@ -89,7 +91,7 @@ def test_profile_steps_at_phone_size(browser: Any, live_server: Any) -> None:
         assert first is not None and first["y"] < 2000, first
         assert page.evaluate("document.documentElement.scrollHeight") < 20000
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        assert page.get_by_role("button", name="Enregistrer cette étape").count() == 5
+        assert page.get_by_role("button", name="Enregistrer cette étape").count() == 1
         assert axe_violations(page) == []
 
         # Step A saved with htmx: the step, its status in the menu, then the panel.
@@ -109,6 +111,9 @@ def test_profile_steps_at_phone_size(browser: Any, live_server: Any) -> None:
         assert stored == {"est_ia": "oui", "role": "deployeur", "modele_general": "api_tiers"}
         assert axe_violations(page) == []
 
+        # Step B, the next incomplete one, opened from the link offered after saving.
+        page.get_by_role("link", name="Étape suivante : 2, Données").click()
+        expect(page.locator("#h-etape-B")).to_be_focused()
         # Step B refused whole: the message at the field, every value kept, nothing saved.
         step = page.locator("#etape-B")
         step.locator("#q-donnees_perso").get_by_label("Oui", exact=True).check()

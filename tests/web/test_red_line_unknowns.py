@@ -110,7 +110,7 @@ def test_web_refuses_and_names_the_facts_to_establish(case: Case, people: dict[s
     assert not Opinion.objects.filter(case=case).exists()
     profile = client.get(f"/cas/{case.pk}/profil/").content.decode()
     assert "Ligne rouge non levée" in profile
-    assert f"/cas/{case.pk}/profil/#q-biometrie" in profile
+    assert f"/cas/{case.pk}/profil/?fait=biometrie#q-biometrie" in profile  # its step open
     path = client.get(f"/cas/{case.pk}/parcours/").content.decode()
     assert "Ligne rouge non levée" in path
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boussole.web.cases import plan_views, views
+from boussole.web.cases import plan_views, profile_views, views
 
 app_name = "cases"
 
@@ -8,8 +8,9 @@ urlpatterns = [
     path("nouveau/", views.case_create, name="create"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/modifier/", views.case_edit, name="edit"),
-    path("<int:pk>/profil/", views.profile, name="profile"),
-    path("<int:pk>/profil/etape/<str:step>/", views.profile_step, name="profile_step"),
+    path("<int:pk>/profil/", profile_views.profile, name="profile"),
+    path("<int:pk>/profil/etape/<str:step>/", profile_views.profile_step,
+         name="profile_step"),
     path("<int:pk>/critere/<int:number>/", views.criterion, name="criterion"),
     path("<int:pk>/critere/<int:number>/avis/", views.opinion_save, name="opinion"),
     path("<int:pk>/critere/<int:number>/referents/", views.assignment_add, name="assign"),

@@ -17,7 +17,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from boussole.core.access import Abilities, may_create_case, may_retain_legal_level
@@ -195,7 +194,7 @@ def _back_to(case: Any, item: Question | Fact, internal: bool = True) -> str:
     if not internal:  # the vendor's questionnaire
         return reverse("cases:detail", args=[case.pk]) + f"#q-{item.id}"
     if isinstance(item, Fact):
-        return reverse("cases:profile", args=[case.pk]) + f"#q-{item.id}"
+        return reverse("cases:profile", args=[case.pk]) + f"?fait={item.id}#q-{item.id}"
     return reverse("cases:criterion", args=[case.pk, item.criterion]) + f"#q-{item.id}"
 
 
@@ -261,6 +260,7 @@ def _render_item_page(request: HttpRequest, case: Any, item: Question | Fact,
     if not case_abilities(_user(request), case).internal:
         response = vendor_page(request, case, replace=failed)
     elif isinstance(item, Fact):
+        from boussole.web.cases.profile_views import profile  # it imports this module
         response = profile(request, case.pk, replace=failed)
     else:
         response = criterion(request, case.pk, item.criterion, replace=failed)
@@ -292,143 +292,6 @@ def _page_items(request: HttpRequest, case: Any, items: list[Question | Fact],
     if replace is not None:
         views = [replace if v.id == replace.id else v for v in views]
     return views, abilities
-
-
-#: The French titles of the profile's groups of facts (the grid names them A, B, C…): each
-#: group is one step of the profile page, saved at once.
-PROFILE_GROUPS = {
-    "A": gettext_lazy("Nature du système et rôle de la collectivité"),
-    "B": gettext_lazy("Données, biométrie, personnes concernées (critère 1)"),
-    "C": gettext_lazy("Finalité, effets sur les personnes et décision (critère 2)"),
-    "D": gettext_lazy("Interaction, contenus et cadre sectoriel"),
-    "E": gettext_lazy("Conformité et sécurité"),
-}
-OTHER_GROUP = "autres"  # the step of facts without a group in the grid
-
-
-def _step_key(fact: Fact) -> str:
-    return fact.group or OTHER_GROUP
-
-
-def _profile_steps(views: list[selectors.ItemView]) -> list[dict[str, Any]]:
-    """The steps of the profile page, in the grid's order: one per group of facts, with its
-    French title and its status (answers given, « je ne sais pas » included, out of the facts
-    that apply)."""
-    steps: list[dict[str, Any]] = []
-    for view in views:
-        key = _step_key(view.item)  # type: ignore[arg-type]
-        if not steps or steps[-1]["key"] != key:
-            steps.append({"key": key, "views": [],
-                          "title": PROFILE_GROUPS.get(key, _("Autres questions"))})
-        steps[-1]["views"].append(view)
-    for number, step in enumerate(steps, start=1):
-        step["number"] = number
-        step["total"] = len(step["views"])
-        step["answered"] = sum(1 for v in step["views"] if v.answer is not None)
-        step["complete"] = step["answered"] == step["total"]
-        step["can_answer"] = any(v.can_answer for v in step["views"])
-    return steps
-
-
-@login_required
-def profile(request: HttpRequest, pk: int, replace: selectors.ItemView | None = None,
-            failed_step: dict[str, Any] | None = None) -> HttpResponse:
-    """The identification profile: a step menu with each step's status, the legal panel
-    (folded while few facts are answered), then one form per step. ``replace``: one item
-    refused by the single-answer form; ``failed_step``: a step refused whole (its views with
-    what was typed, the errors of its summary)."""
-    user = _user(request)
-    case = selectors.case_get(user, pk)
-    require_internal(user, case)
-    grid = grid_for(case.grid_id, case.grid_version)
-    views, abilities = _page_items(request, case, list(grid.profile), replace)
-    if failed_step is not None:
-        posted = {v.id: v for v in failed_step["views"]}
-        views = [posted.get(v.id, v) for v in views]
-    steps = _profile_steps(views)
-    for step in steps:
-        if failed_step is not None and step["key"] == failed_step["key"]:
-            step["errors"] = failed_step["errors"]
-        elif replace is not None and replace in step["views"]:
-            step["errors"] = _step_summary([replace])
-    return render(request, "cases/profile.html", {
-        "case": case, "grid": grid, "steps": steps, "abilities": abilities,
-        **_legal_context(case, profile_page=True)})
-
-
-def _step_response(request: HttpRequest, case: Any, step: dict[str, Any],
-                   steps: list[dict[str, Any]], abilities: Abilities) -> HttpResponse:
-    """The step's fragment for htmx, with the step menu swapped out of band."""
-    return render(request, "cases/_profile_step.html", {
-        "case": case, "step": step, "steps": steps, "abilities": abilities, "oob_menu": True})
-
-
-@login_required
-@require_POST
-def profile_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    """Save one step of the profile: every answer given in it at once, or none (the step is
-    refused whole, each error at its field, every value typed kept). Without JavaScript:
-    back to the step's anchor; with htmx: the step again, and the legal panel refreshed."""
-    user = _user(request)
-    case = selectors.case_get(user, pk)
-    require_internal(user, case)
-    grid = grid_for(case.grid_id, case.grid_version)
-    facts: list[Question | Fact] = [f for f in grid.profile if _step_key(f) == step]
-    if not facts:
-        raise Http404
-    views, abilities = _page_items(request, case, facts, None)
-    answerable = [v for v in views if v.can_answer]
-    if not answerable:
-        raise PermissionDenied(_("Vous ne pouvez pas répondre au profil de ce dossier."))
-    answers: list[services.StepAnswer] = []
-    errors: dict[str, str] = {}
-    for view in answerable:
-        prefix = f"{view.id}-"
-        value = _posted_value(view.item, request.POST, prefix)
-        justification = request.POST.get(f"{prefix}justification", "")
-        view.posted = {"value": value, "justification": justification}
-        if value in ("", []) and not justification.strip() and view.answer is None:
-            continue  # left empty: the question stays to answer
-        revision = posted_revision(request, f"{prefix}revision")
-        if revision is None:
-            errors[view.id] = str(STALE_FORM)
-        answers.append(services.StepAnswer(view.id, value, justification, revision))
-    conflicts: dict[str, Any] = {}
-    if not errors:
-        try:
-            services.profile_step_record(case=case, user=user, answers=answers)
-        except services.StepRefused as exc:
-            errors, conflicts = exc.errors, exc.conflicts
-            case.refresh_from_db()
-    if errors or conflicts:
-        for view in answerable:
-            view.error = errors.get(view.id, "")
-            if view.id in conflicts:
-                view.conflict = view.answer = conflicts[view.id]
-        summary = _step_summary(answerable)
-        failed = {"key": step, "views": views, "errors": summary}
-        status = 409 if conflicts and not errors else 400
-        if _is_htmx(request):
-            page_views, _abilities = _page_items(request, case, list(grid.profile), None)
-            posted = {v.id: v for v in views}
-            steps = _profile_steps([posted.get(v.id, v) for v in page_views])
-            current = next(s for s in steps if s["key"] == step)
-            current["errors"] = summary
-            return _step_response(request, case, current, steps, abilities)
-        response = profile(request, pk, failed_step=failed)
-        response.status_code = status
-        return response
-    if _is_htmx(request):
-        page_views, _abilities = _page_items(request, case, list(grid.profile), None)
-        steps = _profile_steps(page_views)
-        current = next(s for s in steps if s["key"] == step)
-        current["saved"] = True
-        response = _step_response(request, case, current, steps, abilities)
-        response["HX-Trigger"] = "facts-changed"
-        return response
-    messages.success(request, _("Étape « %(title)s » enregistrée.")
-                     % {"title": PROFILE_GROUPS.get(step, _("Autres questions"))})
-    return redirect(reverse("cases:profile", args=[case.pk]) + f"#etape-{step}")
 
 
 def _field_id(view: selectors.ItemView) -> str:
@@ -796,12 +659,12 @@ def my_questions(request: HttpRequest) -> HttpResponse:
 
 # --- Legal rules: flags, retained level ----------------------------------------------------
 
-def _legal_context(case: Any, profile_page: bool = False, open_group: str = ""
-                   ) -> dict[str, Any]:
+def _legal_context(case: Any, profile_page: bool = False, open_group: str = "",
+                   facts: dict[str, Any] | None = None) -> dict[str, Any]:
     """The legal panel's context; ``profile_page``: with how far the profile is answered, so
     that the panel folds the potential points while few facts are answered; ``open_group``:
     a group of flags asked for, shown whole (see :func:`legal.open_groups`)."""
-    facts = legal.case_facts(case)
+    facts = legal.case_facts(case) if facts is None else facts  # given: already read
     evaluation = legal.case_evaluation(case, facts)  # a read: the services keep the levels
     assessment = legal.current_assessment(case)
     standing = legal.red_line_with(evaluation, assessment)  # the assessment already read
