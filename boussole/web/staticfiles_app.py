@@ -1,5 +1,5 @@
-"""The static-files app, configured for what Boussole serves: the alternative API
-documentation viewer and the htmx extensions shipped by dependencies, which no page uses, are
+"""The static-files app, configured for what Boussole serves: the API documentation viewers
+(Swagger UI, ReDoc) and the htmx extensions shipped by dependencies, which no page uses, are
 left out of the collection (they were copied and compressed at every fresh installation)."""
 
 from __future__ import annotations
@@ -8,4 +8,5 @@ from django.contrib.staticfiles.apps import StaticFilesConfig
 
 
 class BoussoleStaticFilesConfig(StaticFilesConfig):
-    ignore_patterns = [*StaticFilesConfig.ignore_patterns, "redoc.*", "django_htmx"]
+    ignore_patterns = [*StaticFilesConfig.ignore_patterns, "redoc.*", "swagger-ui*",
+                       "django_htmx"]

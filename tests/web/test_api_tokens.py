@@ -123,8 +123,9 @@ document.addEventListener("securitypolicyviolation", (event) => {
 @pytest.mark.django_db(transaction=True)
 def test_browser_tokens_page_and_docs_page(page: Any, organisation: Any,
                                            make_user: Any) -> None:
-    """The tokens page with the keyboard and axe-core; the API docs page renders Swagger UI
-    from this server only, without a single Content-Security-Policy violation."""
+    """The tokens page with the keyboard and axe-core; the API docs pages (operations and
+    data models) without an axe-core or Content-Security-Policy violation, their links to the
+    models working."""
     from playwright.sync_api import expect
 
     from tests.conftest import axe_violations
@@ -148,8 +149,12 @@ def test_browser_tokens_page_and_docs_page(page: Any, organisation: Any,
     assert page.evaluate("window.__violations") == []
 
     page.goto("/api/v1/docs")
-    expect(page.locator(".swagger-ui .opblock").first).to_be_visible(timeout=15000)
-    expect(page.get_by_text("/api/v1/cases/{case_id}/answers/{item_id}")).to_be_visible()
+    expect(page.get_by_role("heading", name="PUT /api/v1/cases/{case_id}/answers/{item_id}"
+                            " — Enregistrer une réponse")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="AnswerIn").first.click()
+    expect(page.get_by_role("heading", name="AnswerIn")).to_be_in_viewport()
+    assert axe_violations(page) == []
     assert page.evaluate("window.__violations") == []
     assert errors == []
 

@@ -1,22 +1,19 @@
-"""Pages of the API app: the personal tokens page (« Mes jetons d'API »), the API's docs page
-(Swagger UI, served from this server) and the problem answer for an unknown API path."""
+"""Pages of the API app: the personal tokens page (« Mes jetons d'API »), the API's docs pages
+(its operations and data models, rendered from its OpenAPI schema) and the problem answer for
+an unknown API path."""
 
 from __future__ import annotations
 
-import json
-
-from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boussole.core.errors import Refusal
 from boussole.web.accounts.models import User
-from boussole.web.api import tokens
+from boussole.web.api import reference, tokens
 from boussole.web.api.forms import TokenForm
 from boussole.web.api.problems import problem
 
@@ -63,13 +60,19 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("api_tokens:list")
 
 
-@csp_update({"img-src": ["'self'", "data:"]})  # Swagger UI's icons are data: URLs
 def docs(request: HttpRequest) -> HttpResponse:
-    """The API's documentation, every file from this server (Swagger UI bundled with
-    django-ninja), booted by its static script (no inline script)."""
-    settings = {"url": reverse("api:openapi-json"), "layout": "BaseLayout",
-                "deepLinking": True, "validatorUrl": None}
-    return render(request, "api/docs.html", {"swagger_settings": json.dumps(settings)})
+    """The API's operations, read from its OpenAPI schema and rendered on the server (no
+    viewer to download; tools read the schema itself)."""
+    from boussole.web.api.main import DESCRIPTION
+
+    groups, _models, version = reference.reference()
+    return render(request, "api/docs.html", {"groups": groups, "version": version,
+                                             "description": DESCRIPTION})
+
+
+def docs_models(request: HttpRequest) -> HttpResponse:
+    """The API's data models (the schema's components)."""
+    return render(request, "api/docs_models.html", {"models": reference.reference()[1]})
 
 
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
