@@ -115,7 +115,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
-    "ninja",  # django-ninja: the REST API's docs page uses its bundled Swagger UI files
+    "ninja",  # django-ninja: its export_openapi_schema command (docs/openapi.json)
     "boussole.web.accounts",
     "boussole.web.cases",
     "boussole.web.footprint",
