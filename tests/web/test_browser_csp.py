@@ -54,7 +54,9 @@ def test_pages_respect_the_policy_and_htmx_still_saves(page: Any, organisation: 
     # htmx's own inline indicator style was not injected (it would be a violation).
     assert page.evaluate("document.querySelectorAll('head style').length") == 0
 
-    # An answer saved by htmx on the profile page (its step), without reloading.
+    # An answer saved by htmx on the profile page (its step, opened in place), without
+    # reloading.
+    page.locator("#etape-B").get_by_role("link", name="Répondre à l'étape").click()
     biometrics = page.locator("#q-biometrie")
     biometrics.get_by_label("Identification (1:N)", exact=False).check()
     page.locator("#etape-B").get_by_role("button", name="Enregistrer cette étape").click()

@@ -375,12 +375,18 @@ def answer_every_step(page: Any, url: str, plans: dict[str, Planned]) -> list[st
     while True:
         settle(page)
         page.goto(url)
-        found = page.locator("form.step-form section.item").evaluate_all(
-            "sections => sections.map(s => [s.closest('section.step').id, s.id.slice(2)])")
+        keys = page.locator("section.step").evaluate_all(
+            "sections => sections.map(s => s.id.slice(6))")
+        found = []
+        for key in keys:  # one step open at a time: each step's page (?etape=)
+            page.goto(f"{url}?etape={key}")
+            found += page.locator("form.step-form section.item").evaluate_all(
+                "sections => sections.map(s => [s.closest('section.step').id, s.id.slice(2)])")
         new = [(step, item_id) for step, item_id in found if item_id not in done]
         if not new:
             return done
         for step in dict.fromkeys(step for step, _item in new):
+            page.goto(f"{url}?etape={step.removeprefix('etape-')}")
             items = [item_id for s, item_id in new if s == step]
             for item_id in items:
                 assert item_id in plans, f"unexpected item on {url}: {item_id}"
@@ -442,7 +448,9 @@ def check_answers(page: Any, case: Case, plans: dict[str, Planned], answered: li
     for item_id in answered:
         planned = plans[item_id]
         prefix = f"{item_id}-" if steps else ""
-        if not steps:
+        if steps:  # the page with the fact's step open
+            page.goto(f"/cas/{case.pk}/profil/?fait={item_id}")
+        else:
             open_form(page, item_id)
         assert read_answer(item_section(page, item_id), planned, prefix) == expected_form(
             planned), f"{item_id} as the reloaded page shows it"

@@ -74,7 +74,7 @@ def test_contradictory_choices_are_refused_and_kept_with_htmx(page: Any) -> None
     case = chatbot()
     before = stored(case, "personnes")
     login(page, "juriste")
-    page.goto(f"/cas/{case.pk}/profil/")
+    page.goto(f"/cas/{case.pk}/profil/?etape=B")  # the step of « personnes »
     assert page.evaluate("typeof window.htmx") == "object"
     url = page.url
     section = tick_usagers_and_aucune(page)
@@ -101,7 +101,7 @@ def test_contradictory_choices_are_refused_and_kept_without_javascript(
     page = context.new_page()
     try:
         login(page, "juriste")
-        page.goto(f"/cas/{case.pk}/profil/")
+        page.goto(f"/cas/{case.pk}/profil/?etape=B")  # the step of « personnes »
         section = tick_usagers_and_aucune(page)
         expect(page).to_have_url(f"{live_server.url}/cas/{case.pk}/profil/etape/B/")
         # The whole page comes back (status 400); the summary has the focus (autofocus).
@@ -114,7 +114,7 @@ def test_leaving_with_unsaved_changes_asks_first(page: Any) -> None:
     demo.create_demo()
     case = chatbot()
     login(page, "juriste")
-    profile = f"/cas/{case.pk}/profil/"
+    profile = f"/cas/{case.pk}/profil/?etape=B"  # the step of « personnes », open
     page.goto(profile)
     dialogs: list[str] = []
     answer = {"leave": False}

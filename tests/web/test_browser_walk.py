@@ -165,6 +165,9 @@ def fact_input(scope: Any, fact: str, value: str) -> Any:
 
 def answer_step(walker: Walker, key: str, answers: dict[str, Any]) -> Any:
     step = walker.page.locator(f"#etape-{key}")
+    if step.locator("form").count() == 0:  # one step open at a time: open it (htmx, in place)
+        step.get_by_role("link", name=re.compile(r"^(Répondre à|Revoir) l'étape")).click()
+        expect(walker.page.locator(f"#etape-{key} form")).to_have_count(1)
     for fact, value in answers.items():
         for one in value if isinstance(value, list) else [value]:
             fact_input(step, fact, one).check()
