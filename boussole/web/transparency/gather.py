@@ -7,15 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from boussole.core import followup as followup_rules
 from boussole.core import transparency as rules
 from boussole.core import workflow
 from boussole.web.cases.legal import case_facts, retained_level
-from boussole.web.cases.models import Answer, Case
-from boussole.web.decisions.models import Decision
-from boussole.web.decisions.services import current_version
+from boussole.web.cases.models import Answer, Case, LegalAssessment
+from boussole.web.decisions.models import Decision, FileVersion
 from boussole.web.followup.models import Review
 from boussole.web.footprint.models import FootprintInput
 from boussole.web.grids import grid_for
@@ -72,7 +72,11 @@ def legal_level(case: Case) -> str:
 
 
 def footprint(case: Case) -> rules.FootprintFacts | None:
-    row = FootprintInput.objects.filter(case=case).values_list("result", flat=True).first()
+    return _footprint_facts(
+        FootprintInput.objects.filter(case=case).values_list("result", flat=True).first())
+
+
+def _footprint_facts(row: Any) -> rules.FootprintFacts | None:
     if not row:
         return None
     per_year = row.get("per_year") or {}
@@ -83,10 +87,9 @@ def footprint(case: Case) -> rules.FootprintFacts | None:
 def decision(case: Case) -> rules.DecisionFacts | None:
     """The elected officials' decision on the current frozen version, once complete (a refusal
     is complete at once)."""
-    version = current_version(case)
-    if version is None:
-        return None
-    rows = list(Decision.objects.filter(version=version).select_related("official")
+    # The current version's decisions in one query (none without a version).
+    latest = FileVersion.objects.filter(case=case).order_by("-number").values("pk")[:1]
+    rows = list(Decision.objects.filter(version=Subquery(latest)).select_related("official")
                 .order_by("decided_on", "id"))
     if not rows:
         return None
@@ -117,14 +120,31 @@ def reviews(case: Case) -> list[rules.ReviewFacts]:
                               summary=r.conclusion) for r in rows]
 
 
+def case_inputs(case: Case) -> dict[str, Any]:
+    """What the public content takes from the case file (criterion 6, legal level, footprint,
+    decision, reviews): read once by a page that builds the content more than once."""
+    # The retained level and the footprint's result in one query.
+    retained, result = Case.objects.filter(pk=case.pk).annotate(
+        retained=Subquery(LegalAssessment.objects.filter(case=OuterRef("pk"))
+                          .order_by("-decided_at", "-id").values("retained_level")[:1]),
+        result=Subquery(FootprintInput.objects.filter(case=OuterRef("pk")).order_by("pk")
+                        .values("result")[:1])).values_list("retained", "result").get()
+    return {"criterion6": criterion6_answers(case),
+            "legal_level": retained or case.legal_level or "",
+            "footprint": _footprint_facts(result), "decision": decision(case),
+            "reviews": reviews(case)}
+
+
 def content(case: Case, notice: Notice, *, published_at: dt.datetime | None = None,
-            version: int = 0) -> dict[str, Any]:
+            version: int = 0, read: dict[str, Any] | None = None) -> dict[str, Any]:
     """The public content of the notice as it would be published now (the preview) or is
-    published (``published_at`` and ``version`` given)."""
+    published (``published_at`` and ``version`` given). ``read``: :func:`case_inputs`, when
+    already read."""
+    read = case_inputs(case) if read is None else read
     return rules.build_content(
         reference=case.reference, organisation_slug=case.organisation.slug,
         organisation_name=case.organisation.name, fields=field_values(notice),
-        criterion6=criterion6_answers(case), legal_level=legal_level(case),
+        criterion6=read["criterion6"], legal_level=read["legal_level"],
         state=case.state, year=timezone.localtime(case.created_at).year,
-        footprint=footprint(case), decision=decision(case), reviews=reviews(case),
+        footprint=read["footprint"], decision=read["decision"], reviews=read["reviews"],
         published_at=published_at.isoformat() if published_at else "", version=version)

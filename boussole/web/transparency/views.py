@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from boussole.core import readability
 from boussole.core import transparency as rules
+from boussole.core.access import Abilities
 from boussole.core.errors import Conflict, Forbidden
 from boussole.web.accounts.models import User
 from boussole.web.cases import selectors as case_selectors
@@ -70,13 +71,16 @@ def advice(field: str, text: str) -> dict[str, Any]:
             "target": int(readability.TARGET_SCORE)}
 
 
-def _form(case: Case, data: Any = None, initial: dict[str, Any] | None = None) -> NoticeForm:
-    return NoticeForm(data, initial=initial, criterion6=_criterion6_choices(case),
+def _form(case: Case, data: Any = None, initial: dict[str, Any] | None = None,
+          criterion6: list[Any] | None = None) -> NoticeForm:
+    return NoticeForm(data, initial=initial, criterion6=_criterion6_choices(case, criterion6),
                       advice_url=reverse("transparency:advice", args=[case.pk]))
 
 
-def _criterion6_choices(case: Case) -> list[tuple[str, str]]:
-    return [(a.id, f"{a.number}. {a.question}") for a in gather.criterion6_answers(case)]
+def _criterion6_choices(case: Case, answers: list[Any] | None = None) -> list[tuple[str, str]]:
+    """The criterion-6 answers as choices (``answers``: when already read)."""
+    answers = gather.criterion6_answers(case) if answers is None else answers
+    return [(a.id, f"{a.number}. {a.question}") for a in answers]
 
 
 def _initial(case: Case, notice: Notice | None) -> dict[str, Any]:
@@ -87,22 +91,27 @@ def _initial(case: Case, notice: Notice | None) -> dict[str, Any]:
 
 def _page(request: HttpRequest, case: Case, *, form: NoticeForm | None = None,
           unpublish_form: UnpublishForm | None = None, problems: list[str] | None = None,
-          status: int = 200) -> HttpResponse:
+          status: int = 200, abilities: Abilities | None = None) -> HttpResponse:
     user = _user(request)
-    abilities = require_internal(user, case)
+    abilities = require_internal(user, case) if abilities is None else abilities
     notice = selectors.notice_of(case.pk)
-    can_edit = services.may_edit(user, case)
+    # services.may_edit, from the abilities already read
+    can_edit = rules.may_edit(role=user.role, internal=abilities.internal)
     can_publish = services.may_publish(user, case)
+    # What the content takes from the case file, read once for the preview and the comparison
+    # with the version published.
+    read = gather.case_inputs(case) if notice is not None else None
     if form is None:
-        form = _form(case, initial=_initial(case, notice))
+        form = _form(case, initial=_initial(case, notice),
+                     criterion6=read["criterion6"] if read is not None else None)
     values = form.data if form.is_bound else form.initial
     history = list(selectors.publication_history(notice)) if notice is not None else []
     current = next((p for p in history if p.withdrawn_at is None), None)
-    preview = gather.content(case, notice) if notice is not None else None
+    preview = gather.content(case, notice, read=read) if notice is not None else None
     changed_since = False
     if notice is not None and current is not None:
         frozen = gather.content(case, notice, published_at=current.published_at,
-                                version=current.version)
+                                version=current.version, read=read)
         changed_since = frozen != current.content
     publish_problems = (rules.publish_problems(state=case.state,
                                                fields=gather.field_values(notice))
@@ -128,9 +137,11 @@ def _page(request: HttpRequest, case: Case, *, form: NoticeForm | None = None,
 @login_required
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The editor (GET), or the draft saved (POST)."""
-    case = _case(request, pk)
     if request.method == "GET":
-        return _page(request, case)
+        user = _user(request)
+        case = case_selectors.case_get(user, pk)
+        return _page(request, case, abilities=require_internal(user, case))
+    case = _case(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     user = _user(request)
