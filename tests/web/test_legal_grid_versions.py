@@ -106,7 +106,7 @@ def test_a_case_pinned_to_bundled_version_1_keeps_its_answers(
                                value=["moissonnage_visages"])
     assert set(old.answers.get(item_id="biometrie").value) == {"base_visages", "verification"}
     client.force_login(juriste)
-    page = client.get(f"/cas/{old.pk}/profil/")
+    page = client.get(f"/cas/{old.pk}/profil/?fait=biometrie")  # its step open
     assert page.status_code == 200 and "moissonnage_visages" not in page.content.decode()
 
     case = new_case(organisation, juriste, "Cas de la version courante")
@@ -114,7 +114,7 @@ def test_a_case_pinned_to_bundled_version_1_keeps_its_answers(
     services.answer_record(case=case, user=juriste, item_id="biometrie",
                            value=["moissonnage_visages"])
     assert case_evaluation(case).facts["biometrie"] == {"moissonnage_visages"}
-    page = client.get(f"/cas/{case.pk}/profil/")
+    page = client.get(f"/cas/{case.pk}/profil/?fait=biometrie")
     assert page.status_code == 200 and "moissonnage_visages" in page.content.decode()
 
 
