@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,9 +33,9 @@ from boussole.core.workflow import CLOSED_STATES
 from boussole.web.accounts.models import User
 from boussole.web.cases.access import is_lead
 from boussole.web.cases.audit import audit_record
-from boussole.web.cases.legal import case_evaluation, current_assessment
+from boussole.web.cases.legal import case_evaluation
 from boussole.web.cases.locking import case_write
-from boussole.web.cases.models import Case, Measure, MeasureStatus, Opinion
+from boussole.web.cases.models import Case, LegalAssessment, Measure, MeasureStatus, Opinion
 from boussole.web.cases.notifications import notifications_done, notify_event
 from boussole.web.grids import grid_for
 
@@ -280,13 +281,21 @@ def suggestions(case: Case, plan: list[Measure] | None = None) -> list[Suggestio
             add(f"avis-{opinion.criterion}", opinion.recommendations,
                 rules.target_value("critere", opinion.criterion),
                 f"Recommandations de l'avis sur le critère {opinion.criterion}")
-    assessment = current_assessment(case)
-    if assessment is not None:
-        add("juridique", assessment.measures, "juridique", "Mesures décidées par les juristes")
-    group = apps.get_model("decisions", "GroupOpinion").objects.filter(case=case).first()
-    if group is not None:
-        add("groupe-condition", group.conditions, "groupe", "Conditions de l'avis du groupe")
-        add("groupe-recommandation", group.recommendations, "groupe",
+    # The measures of the current legal assessment and the texts of the group's opinion, in
+    # one query (None: no assessment, no group opinion).
+    group = apps.get_model("decisions", "GroupOpinion").objects.filter(
+        case=OuterRef("pk")).order_by("pk")
+    legal, conditions, recommendations = Case.objects.filter(pk=case.pk).annotate(
+        legal=Subquery(LegalAssessment.objects.filter(case=OuterRef("pk"))
+                       .order_by("-decided_at", "-id").values("measures")[:1]),
+        group_conditions=Subquery(group.values("conditions")[:1]),
+        group_recommendations=Subquery(group.values("recommendations")[:1]),
+    ).values_list("legal", "group_conditions", "group_recommendations").get()
+    if legal is not None:
+        add("juridique", legal, "juridique", "Mesures décidées par les juristes")
+    if conditions is not None:
+        add("groupe-condition", conditions, "groupe", "Conditions de l'avis du groupe")
+        add("groupe-recommandation", recommendations or "", "groupe",
             "Recommandations de l'avis du groupe")
     for decision in (apps.get_model("decisions", "Decision").objects.filter(case=case)
                      .order_by("recorded_at", "id")):
