@@ -132,7 +132,12 @@ def test_the_panel_unfolds_once_most_facts_are_answered(client: Any, case: Case,
     panel = _panel(_page(client, case))
     assert "questions du profil sans réponse" not in panel
     assert '<details class="flag-groups">' not in panel
-    assert '<details class="flag-group" open>' in panel  # as before: the first group open
+    # The groups are listed, folded, each loaded when opened (its link shows it without JS).
+    groups = re.findall(r'<details class="flag-group" id="g-(\w+)" hx-get="/cas/'
+                        + str(case.pk) + r'/juridique/points/\1/"', panel)
+    assert groups and len(groups) == panel.count('<details class="flag-group"')
+    for key in groups:
+        assert f'href="/cas/{case.pk}/juridique/?groupe={key}#g-{key}"' in panel
     assert "Niveau indicatif proposé" in panel
 
 
@@ -140,7 +145,13 @@ def test_the_legal_page_keeps_the_full_analysis(client: Any, case: Case, lead: A
     client.force_login(lead)
     panel = _panel(client.get(f"/cas/{case.pk}/juridique/").content.decode())
     assert "Niveau indicatif proposé" in panel
-    assert '<details class="flag-group" open>' in panel
+    groups = re.findall(r'<details class="flag-group" id="g-(\w+)"', panel)
+    assert groups
+    # Each group is there whole on request, without JavaScript.
+    for key in groups:
+        page = client.get(f"/cas/{case.pk}/juridique/", {"groupe": key}).content.decode()
+        assert f'<details class="flag-group" id="g-{key}" open>' in page
+        assert '<article class="flag' in _panel(page)
 
 
 # --- Steps -----------------------------------------------------------------------------------
