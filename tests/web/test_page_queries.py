@@ -45,19 +45,14 @@ _INTERNAL = frozenset(LOGINS) - {"prestataire"}
 PENDING: dict[str, tuple[str, frozenset[str]]] = {
     "decisions:path": ("the decision path page reads the case's state for the workflow, then "
                        "again for the page (about 22 queries)", _INTERNAL),
-    "transparency:notice": ("the notice page (about 21 queries on a case with a frozen "
-                            "version)", _INTERNAL),
     "decisions:memo_preview": ("the memo preview builds the whole file document (about 20 "
                                "queries)", _INTERNAL),
-    "cases:plan": ("the action plan's form (11 queries: its suggestions read the opinions, the "
-                   "legal assessment, the group's opinion and the decisions apart)",
-                   _INTERNAL - {"elu-numerique"}),
 }
 
 #: Every GET page the demo reaches (URL names); the ones of PENDING are checked apart.
 PAGES = [
     "home", "my_questions", "decisions:tasks", "decisions:preferences",
-    "portfolio:dashboard", "api_tokens:list", "api:docs", "surveys:overview",
+    "portfolio:dashboard", "api_tokens:list", "api:docs", "api:docs_models", "surveys:overview",
     "register:index", "register:organisation", "register:notice", "register:moderation",
     "administration:people", "administration:person", "administration:invite",
     "administration:settings", "administration:journal",
