@@ -172,15 +172,22 @@ def test_maturity_override_needs_a_reason_and_is_audited(setup: Setup, client: A
     client.force_login(setup.lawyer)
     url = (f"/cas/{setup.case.pk}/marche/{setup.consultation.pk}/soumissionnaires/"
            f"{bidder.pk}/maturite/{answer.pk}/")
-    client.post(url, {"maturity": "complete", "reason": "Inventaire détaillé joint à l'offre."})
+    # The form of one answer, asked for by its link (no JavaScript needed).
+    page = client.get(f"/cas/{setup.case.pk}/marche/{setup.consultation.pk}/"
+                      f"soumissionnaires/{bidder.pk}/",
+                      {"critere": 5, "maturite": answer.pk}).content.decode()
+    assert page.count('name="reason"') == 1 and f'action="{url}"' in page
+    response = client.post(url, {"maturity": "complete",
+                                 "reason": "Inventaire détaillé joint à l'offre."})
+    assert response["Location"].endswith(f"/?critere=5#r-{answer.question_id}")
     answer.refresh_from_db()
     assert answer.maturity == "partial" and answer.effective_maturity == "complete"
     assert answer.override_by == setup.lawyer
     event = AuditEvent.objects.get(case=setup.case, action="procurement_maturity_changed")
     assert event.before == "Réponse partielle" and event.after == "Réponse complète"
-    page = client.get(f"/cas/{setup.case.pk}/marche/{setup.consultation.pk}/"
-                      f"soumissionnaires/{bidder.pk}/").content.decode()
+    page = client.get(response["Location"]).content.decode()
     assert "Inventaire détaillé joint" in page
+    assert 'name="reason"' not in page  # one form only when asked for
 
 
 def test_comparison_page_and_export(setup: Setup, client: Any) -> None:
@@ -198,7 +205,11 @@ def test_comparison_page_and_export(setup: Setup, client: Any) -> None:
     base = f"/cas/{setup.case.pk}/marche/{setup.consultation.pk}/comparaison/"
     html = client.get(base).content.decode()
     assert "Gamma" in html and "Omega" in html
-    assert "Serveurs certifiés TCO" in html  # question by question
+    assert "Serveurs certifiés TCO" not in html  # question by question: one criterion shown
+    assert 'href="?critere=5#questions"' in html and 'href="?critere=tous#questions"' in html
+    for shown in ("5", "tous"):
+        html = client.get(base, {"critere": shown}).content.decode()
+        assert "Serveurs certifiés TCO" in html
     assert "12 équipements" in html  # key figures
     assert "Synthèse par critère" in html
     for fmt in ("ods", "xlsx"):

@@ -234,14 +234,36 @@ def annex_import(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     return _page(request, case, user, status=400, annex_form=form, form_consultation=cid)
 
 
+ALL_CRITERIA = "tous"
+
+
+def _criteria_shown(request: HttpRequest, numbers: list[int]) -> dict[str, Any]:
+    """One criterion's questions at a time (``?critere=N``, the first by default;
+    ``?critere=tous`` for all): the lists of answers stay light pages."""
+    asked = request.GET.get("critere", "")
+    chosen: int | None = numbers[0] if numbers else None
+    if asked == ALL_CRITERIA:
+        chosen = None
+    elif asked.isdigit() and int(asked) in numbers:
+        chosen = int(asked)
+    return {"criteria_numbers": numbers, "chosen_criterion": chosen,
+            "all_criteria": ALL_CRITERIA}
+
+
 @login_required
 def bidder_page(request: HttpRequest, pk: int, cid: int, bid: int) -> HttpResponse:
+    """A bidder's answers, one criterion at a time; the maturity override form of the answer
+    asked for with ``?maturite=<answer>`` (a link on each answer)."""
     user, case, consultation = _consultation(request, pk, cid)
     bidder = _bidder(consultation, bid)
+    rows = selectors.bidder_answers(bidder)
+    shown = _criteria_shown(request, sorted({q.criterion for q, _a, _v in rows}))
+    chosen = shown["chosen_criterion"]
     return render(request, "procurement/bidder.html", {
         "case": case, "grid": grid_for(case.grid_id, case.grid_version),
         "section": "procurement", "consultation": consultation, "bidder": bidder,
-        "rows": selectors.bidder_answers(bidder),
+        "rows": [row for row in rows if chosen is None or row[0].criterion == chosen],
+        **shown, "editing": request.GET.get("maturite", ""),
         "may_assess": services.may_assess(user, case),
         "override_form": forms.OverrideForm()})
 
@@ -265,17 +287,24 @@ def maturity_override(request: HttpRequest, pk: int, cid: int, bid: int,
             messages.success(request, _("Maturité modifiée."))
     else:
         messages.error(request, _("Choisissez un niveau et indiquez le motif."))
-    return redirect(f"{request.path.rsplit('/maturite/', 1)[0]}/#r-{answer.question_id}")
+    question = services.vendor_map(services.case_grid(consultation.case)).get(
+        answer.question_id)
+    shown = f"?critere={question.criterion}" if question is not None else ""
+    return redirect(f"{request.path.rsplit('/maturite/', 1)[0]}/{shown}#r-{answer.question_id}")
 
 
 @login_required
 def comparison(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     user, case, consultation = _consultation(request, pk, cid)
+    table = selectors.comparison(consultation)
+    shown = _criteria_shown(request, sorted({row.question.criterion for row in table.rows}))
+    chosen = shown["chosen_criterion"]
     return render(request, "procurement/comparison.html", {
         "case": case, "grid": grid_for(case.grid_id, case.grid_version),
-        "section": "procurement", "consultation": consultation,
-        "table": selectors.comparison(consultation),
-        "may_run": services.may_run(user, case)})
+        "section": "procurement", "consultation": consultation, "table": table,
+        "question_rows": [row for row in table.rows
+                          if chosen is None or row.question.criterion == chosen],
+        **shown, "may_run": services.may_run(user, case)})
 
 
 @login_required
