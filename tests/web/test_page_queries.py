@@ -1,27 +1,23 @@
 """Issue 17: every page runs at most ``MAX_QUERIES`` SQL queries, and the list pages run as many
 with more data.
 
-The pages are discovered as a user reaches them: from the home page, every link of every HTML
-page served (the main menu, the case navigation, the links of the lists…), on the demo data,
-for the demo roles. Each page is measured once per role and per case (one discussion thread
-per case, not one per question). A page that is not listed in :data:`PAGES` fails
+The pages are discovered as a user reaches them (:mod:`tests.web.site_crawl`: from the home
+page, every link of every HTML page served, on the demo data, for the demo roles; each page
+once per role and per case). A page that is not listed in :data:`PAGES` fails
 :func:`test_every_page_reached_is_listed`, so that a new page gets its own bound here."""
 
 from __future__ import annotations
-
-import re
-from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import Resolver404, resolve
 
 from boussole.web import demo
 from boussole.web.accounts.models import User
 from boussole.web.cases import services
 from boussole.web.cases.models import Case
+from tests.web.site_crawl import measured
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +26,6 @@ MAX_QUERIES = 10
 #: The demo roles: the project lead, a referent, the digital department's head, the elected
 #: official, the administrator and the vendor.
 LOGINS = ["porteur", "juriste", "numerique-responsable", "elu-numerique", "admin", "prestataire"]
-
-#: Not followed: files and exports (not pages), the logout, the language switch, the API
-#: (bounded by tests/web/api), the static files.
-NOT_PAGES = re.compile(r"^/(static/|comptes/deconnexion|i18n/|api/v1/(?!docs)|favicon)"
-                       r"|\.(csv|ods|odt|json|pdf|md|txt|zip|xlsx|svg|png)$")
-#: Keyword arguments that only choose one of many similar rows: one page of each per case.
-SAMPLED = ("item_id", "question_id")
 
 #: Pages still above the bound (issue 17, work in progress), with the roles for which they
 #: are: while one of them is, the test of the role is an expected failure naming it; once it is
@@ -65,57 +54,9 @@ PAGES = [
     "procurement:bidder",
 ]
 
-#: The measures, by login: {URL name: [(queries, url), …]} (the demo and the crawl are the
-#: same for every test of a login: measured once per process).
-_measured: dict[str, dict[str, list[tuple[int, str]]]] = {}
-
-
-def _key(url: str) -> tuple[str, tuple[tuple[str, Any], ...]] | None:
-    try:
-        match = resolve(url)
-    except Resolver404:
-        return None
-    kwargs = {k: v for k, v in match.kwargs.items() if k not in SAMPLED}
-    return match.view_name, tuple(sorted(kwargs.items()))
-
-
-def crawl(client: Client) -> dict[str, list[tuple[int, str]]]:
-    """Every HTML page reachable from the home page by links: its queries, by URL name."""
-    queue, seen, keys = ["/"], set(), set()
-    found: dict[str, list[tuple[int, str]]] = {}
-    while queue:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        key = _key(url)
-        if key is None or key in keys:
-            continue
-        keys.add(key)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-            continue
-        found.setdefault(key[0], []).append((len(queries), url))
-        for link in re.findall(r'href="(/[^"#?]*)', response.content.decode()):
-            if link not in seen and not NOT_PAGES.search(link):
-                queue.append(link)
-    return found
-
-
-def measured(login: str) -> dict[str, list[tuple[int, str]]]:
-    if login not in _measured:
-        demo.create_demo()
-        user = User.objects.get(username=login)
-        client = Client()
-        client.force_login(user)
-        client.get("/")  # the first request after the login writes the session once
-        _measured[login] = crawl(client)
-    return _measured[login]
-
-
 def over(login: str, name: str) -> list[tuple[int, str]]:
-    return [(n, url) for n, url in measured(login).get(name, []) if n > MAX_QUERIES]
+    return [(page.queries, page.url) for page in measured(login).get(name, [])
+            if page.queries > MAX_QUERIES]
 
 
 @pytest.mark.parametrize("login", LOGINS)
