@@ -8,6 +8,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+from boussole.web.api.main import api
+
 METHODS = ("get", "post", "put", "patch", "delete")
 REF_PREFIX = "#/components/schemas/"
 
@@ -155,7 +157,5 @@ def models(schema: dict[str, Any]) -> list[Model]:
 def reference() -> tuple[list[tuple[str, list[Operation]]], list[Model], str]:
     """The operations, the models and the API's version, read once per process from the
     schema the API serves."""
-    from boussole.web.api.main import api
-
     schema = api.get_openapi_schema()
     return operations(schema), models(schema), str(schema.get("info", {}).get("version", ""))

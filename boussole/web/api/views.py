@@ -15,6 +15,7 @@ from boussole.core.errors import Refusal
 from boussole.web.accounts.models import User
 from boussole.web.api import reference, tokens
 from boussole.web.api.forms import TokenForm
+from boussole.web.api.main import DESCRIPTION
 from boussole.web.api.problems import problem
 
 
@@ -63,8 +64,6 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 def docs(request: HttpRequest) -> HttpResponse:
     """The API's operations, read from its OpenAPI schema and rendered on the server (no
     viewer to download; tools read the schema itself)."""
-    from boussole.web.api.main import DESCRIPTION
-
     groups, _models, version = reference.reference()
     return render(request, "api/docs.html", {"groups": groups, "version": version,
                                              "description": DESCRIPTION})

@@ -27,7 +27,7 @@ from boussole.core.grid import Fact, is_applicable
 from boussole.web.cases import selectors, services
 from boussole.web.cases.access import require_internal
 from boussole.web.cases.models import Answer, Comment
-from boussole.web.cases.views import (
+from boussole.web.cases.page_helpers import (
     _can_answer,
     _is_htmx,
     _legal_context,

@@ -19,7 +19,7 @@ from boussole.web.accounts.models import NotificationMode, User
 from boussole.web.cases import selectors
 from boussole.web.cases.access import require_internal
 from boussole.web.cases.models import Case
-from boussole.web.cases.views import _user
+from boussole.web.cases.page_helpers import _user
 from boussole.web.decisions import memo as memo_module
 from boussole.web.decisions import selectors as dselectors
 from boussole.web.decisions import services

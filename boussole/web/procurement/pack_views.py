@@ -16,7 +16,7 @@ from boussole.core.procurement.pack import vendor_questions
 from boussole.web.cases import selectors
 from boussole.web.cases.access import case_abilities
 from boussole.web.cases.models import Case
-from boussole.web.cases.views import _user
+from boussole.web.cases.page_helpers import _user
 from boussole.web.grids import grid_for
 
 

@@ -24,7 +24,7 @@ from boussole.core.grid import AnswerInvalid
 from boussole.web.accounts.models import User
 from boussole.web.cases import selectors as case_selectors
 from boussole.web.cases.models import Case
-from boussole.web.cases.views import _user
+from boussole.web.cases.page_helpers import _user
 from boussole.web.grids import grid_for
 from boussole.web.procurement import forms, selectors, services
 from boussole.web.procurement.models import Bidder, BidderAnswer, Consultation

@@ -19,7 +19,7 @@ from boussole.web.accounts.models import User
 from boussole.web.cases import selectors as case_selectors
 from boussole.web.cases.access import require_internal
 from boussole.web.cases.models import Case
-from boussole.web.cases.views import _user
+from boussole.web.cases.page_helpers import _user
 from boussole.web.grids import grid_for
 from boussole.web.surveys import exports, selectors, services
 from boussole.web.surveys.forms import AnswerForm, RoundOpenForm
