@@ -379,6 +379,7 @@ def answer_every_step(page: Any, url: str, plans: dict[str, Planned]) -> list[st
             "sections => sections.map(s => s.id.slice(6))")
         found = []
         for key in keys:  # one step open at a time: each step's page (?etape=)
+            settle(page)
             page.goto(f"{url}?etape={key}")
             found += page.locator("form.step-form section.item").evaluate_all(
                 "sections => sections.map(s => [s.closest('section.step').id, s.id.slice(2)])")
@@ -386,6 +387,7 @@ def answer_every_step(page: Any, url: str, plans: dict[str, Planned]) -> list[st
         if not new:
             return done
         for step in dict.fromkeys(step for step, _item in new):
+            settle(page)  # the flags panel refreshed after the last step saved
             page.goto(f"{url}?etape={step.removeprefix('etape-')}")
             items = [item_id for s, item_id in new if s == step]
             for item_id in items:

@@ -51,7 +51,9 @@ def test_new_case_and_live_flags(page: Any) -> None:
     biometrics = page.locator("#q-biometrie")
     press(biometrics.get_by_label("Identification (1:N)", exact=False), " ")
     press(page.locator("#etape-B").get_by_role("button", name="Enregistrer cette étape"))
-    expect(page.locator("#flags .red-lines")).to_contain_text("BIO-01")
+    # The panel's refresh is a second request, after the step's: on a loaded machine it may
+    # take longer than expect's default 5 s.
+    expect(page.locator("#flags .red-lines")).to_contain_text("BIO-01", timeout=20000)
     expect(page.locator("#flags")).to_contain_text("Irrecevable en l'état")
     assert axe_violations(page) == []
     case.refresh_from_db()
