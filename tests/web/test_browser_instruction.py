@@ -70,9 +70,15 @@ def test_referent_instructs_criterion_2_with_the_keyboard(page: Any, tmp_path: P
     press(q4.get_by_role("button", name="Enregistrer"))
     expect(page.locator("#q-conformite_textes_ia .field-error")).to_contain_text(
         "Une réponse est attendue")
+    # The error summary takes the focus (autofocus, after htmx's settle): only then does the
+    # keyboard move on, or the focus would be taken from the next control.
+    expect(page.locator("#erreurs-conformite_textes_ia")).to_be_focused()
     # A comment on Q3.
     q3 = page.locator("#q-conformite_donnees_personnelles")
     press(q3.get_by_role("link", name="Commenter ou joindre une pièce — Q3"))
+    # The discussion loads in place with the focus on its summary (autofocus, applied after
+    # htmx's settle): only then does the keyboard move to the new comment.
+    expect(q3.locator("details.discussion > summary")).to_be_focused()
     q3.get_by_label("Nouveau commentaire").focus()
     page.keyboard.type("Vérifier la durée de conservation des conversations.")
     press(q3.get_by_role("button", name="Commenter"))
