@@ -48,8 +48,10 @@ def test_new_case_and_live_flags(page: Any) -> None:
     # red line on top. The step is opened first (one step open at a time: the first, A).
     press(page.locator("#etape-B").get_by_role("link", name="Répondre à l'étape"))
     expect(page.locator("#h-etape-B")).to_be_focused()
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     biometrics = page.locator("#q-biometrie")
     press(biometrics.get_by_label("Identification (1:N)", exact=False), " ")
+    expect(biometrics.get_by_label("Identification (1:N)", exact=False)).to_be_checked()
     press(page.locator("#etape-B").get_by_role("button", name="Enregistrer cette étape"))
     # The panel's refresh is a second request, after the step's: on a loaded machine it may
     # take longer than expect's default 5 s.
