@@ -91,3 +91,43 @@ def test_a_closed_section_is_opened_in_place(page: Any) -> None:
     expect(first_field).to_be_focused()
     assert axe_violations(page) == []
     assert errors == []
+
+
+def test_a_late_answer_does_not_take_the_focus_from_the_next_field(page: Any) -> None:
+    """Someone saves Q3 and, before the server has answered, moves on to Q5 and types: the
+    saved Q3 comes back as text but its « Modifier » does not take the focus (nor the
+    keystrokes) from Q5. Someone who waited gets the focus on « Modifier » as before."""
+    demo.create_demo()
+    case = Case.objects.get(title=demo.CHATBOT.title)
+    errors = watch_console(page)
+    login(page, "juriste")
+    page.goto(f"/cas/{case.pk}/critere/2/")
+    held: list[Any] = []
+    page.route("**/reponse/**", lambda route: held.append(route)
+               if route.request.method == "POST" else route.continue_())
+
+    q3 = page.locator("#q-conformite_donnees_personnelles")
+    q3.get_by_label("Réponse").fill("Base légale : mission d'intérêt public.")
+    press(q3.get_by_role("button", name="Enregistrer"))
+    page.wait_for_function("document.querySelector('.htmx-request') !== null")
+    assert len(held) == 1  # the save is on its way, held
+
+    q5 = page.locator("#q-reglementations_sectorielles")
+    justification = q5.get_by_label("Justification, source ou précision")
+    justification.focus()
+    page.keyboard.type("Aucune réglementation ")
+    held.pop().continue_()
+    expect(q3.locator(".saved")).to_contain_text("Enregistré.")
+    page.wait_for_function("document.querySelector('.htmx-request') === null")
+    expect(justification).to_be_focused()
+    page.keyboard.type("sectorielle.")
+    expect(justification).to_have_value("Aucune réglementation sectorielle.")
+    assert Answer.objects.get(case=case, item_id="conformite_donnees_personnelles").value
+
+    # Waiting for the answer: the focus goes to « Modifier » of the saved question.
+    press(q5.get_by_label("Non", exact=True), " ")
+    press(q5.get_by_role("button", name="Enregistrer"))
+    page.wait_for_function("document.querySelector('.htmx-request') !== null")
+    held.pop().continue_()
+    expect(q5.get_by_role("link", name="Modifier — Q5")).to_be_focused()
+    assert errors == []
