@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -127,3 +128,31 @@ def answer_input(view: Any, prefix: str = "", autofocus: bool = False) -> SafeSt
         tag = html[first:].split(" ", 1)[0]
         html = f"{html[:first]}{tag} autofocus{html[first + len(tag):]}"
     return mark_safe(html)  # noqa: S308 — every part is escaped by format_html
+
+
+@register.simple_tag(takes_context=True)
+def item_links(context: Any, view: Any, sep: str = "") -> SafeString:
+    """The links of an item's meta line (cases/_item.html): its discussion page when it has no
+    comment nor evidence yet (a thread is shown in place), its history for internal people.
+    ``sep``: the text before the first link. Written here rather than as an included template:
+    a criterion page shows it for each of its dozens of items."""
+    case, abilities = context["case"], context.get("abilities")
+    internal = bool(abilities is not None and abilities.internal)
+    error = context.get("discussion_error") or {}
+    links: list[SafeString] = []
+    if (view.kind == "question" and not view.comments and not view.evidence
+            and not context.get("full") and error.get("key") != view.item.id):
+        url = reverse("cases:discussion", args=[case.pk, view.item.id])
+        discuss = _("Commenter ou joindre une pièce")
+        links.append(format_html(
+            '<a href="{}" hx-get="{}?bloc=1" hx-target="closest section.item" '
+            'hx-swap="outerHTML" aria-label="{} — {}">{}</a>',
+            url, url, discuss, view.label, discuss))
+    if internal:
+        history = _("Historique")
+        links.append(format_html('<a href="{}?item={}" aria-label="{} — {}">{}</a>',
+                                 reverse("cases:audit", args=[case.pk]), view.item.id,
+                                 history, view.label, history))
+    if not links:
+        return mark_safe("")
+    return format_html("{}{}", sep, format_html_join(" · ", "{}", ((link,) for link in links)))
