@@ -79,6 +79,14 @@ class Case(models.Model):
     def grid_key(self) -> str:
         return f"{self.grid_id}@{self.grid_version}"
 
+    def get_state_display(self) -> str:
+        """The stage's label. Django's generic display hashes (so translates) every choice at
+        each call; the lists show dozens of cases."""
+        try:
+            return str(State(self.state).label)
+        except ValueError:
+            return str(self.state)
+
 
 class Answer(models.Model):
     """The current answer to one grid item (a question or a profile fact) of a case.

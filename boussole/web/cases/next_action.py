@@ -346,6 +346,12 @@ def case_card(user: User, case: Case, *,
     return cards(user, [case], names=True, states=states)[0]
 
 
+#: What the home page reads of its cases (the cards and the core's inputs), not their texts.
+_HOME_FIELDS = ("reference", "title", "state", "grid_id", "grid_version", "organisation",
+                "lead__first_name", "lead__last_name", "lead__username", "created_by_id",
+                "progress", "legal_level", "legal_potential", "updated_at")
+
+
 def home_inputs(user: User) -> tuple[list[Case], dict[int, CaseState]]:
     """The cases the home page looks at (not closed, most recent first, at most
     :data:`HOME_LIMIT`) and the core's inputs for each, in a fixed number of queries."""
@@ -354,7 +360,7 @@ def home_inputs(user: User) -> tuple[list[Case], dict[int, CaseState]]:
     window = selectors.case_list(user).exclude(state__in=workflow.CLOSED_STATES).values(
         "pk")[:HOME_LIMIT]
     cases = list(_annotated(Case.objects.filter(pk__in=window).select_related(
-        "organisation", "lead")).order_by("-updated_at", "-id"))
+        "organisation", "lead").only(*_HOME_FIELDS)).order_by("-updated_at", "-id"))
     return cases, _states(user, cases, names=False) if cases else {}
 
 
