@@ -79,7 +79,7 @@ class Case(models.Model):
     def grid_key(self) -> str:
         return f"{self.grid_id}@{self.grid_version}"
 
-    def get_state_display(self) -> str:
+    def get_state_display(self) -> str:  # type: ignore[no-redef]  # replaces Django's
         """The stage's label. Django's generic display hashes (so translates) every choice at
         each call; the lists show dozens of cases."""
         try:
