@@ -187,10 +187,14 @@ def test_htmx_opens_a_step_in_place(client: Any, case: Case, lead: Any) -> None:
     assert html.lstrip().startswith('<section class="step" id="etape-E"')
     assert f'hx-post="{url}"' in html
     assert 'name="aipd-value"' in html
-    # The heading focused once loaded (htmx honours autofocus), no menu swapped.
+    # The heading focused once loaded (htmx honours autofocus).
     assert '<h2 id="h-etape-E" tabindex="-1" autofocus>Étape 5 : Conformité et sécurité</h2>' in (
         html)
-    assert 'hx-swap-oob' not in html
+    # The step menu swapped out of band: it marks the step just opened as the current one.
+    menu = html[html.index('<nav id="etapes"'):]
+    assert 'hx-swap-oob="true"' in menu[:menu.index(">")]
+    current = re.findall(r'<a href="[^"]*#etape-(\w+)" aria-current="step"', menu)
+    assert current == ["E"]
     assert "<html" not in html
     # Without htmx, the same address is the page with that step open.
     response = client.get(url)

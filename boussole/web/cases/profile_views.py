@@ -185,8 +185,8 @@ def _in_form(view: selectors.ItemView, data: Any) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    """One step of the profile. GET: the step open (its fragment for htmx; otherwise the page
-    with that step open). POST: save every answer given in it at once, or none (the step is
+    """One step of the profile. GET: the step open (its fragment for htmx, with the step menu
+    marking it as the current one; otherwise the page with that step open). POST: save every answer given in it at once, or none (the step is
     refused whole, each error at its field, every value typed kept); only the facts whose
     inputs were in the form are touched. Without JavaScript, then the page at the next
     incomplete step (the same step again when refused); with htmx, the step again with a link
@@ -206,7 +206,8 @@ def profile_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         if current is None:  # none of the step's facts applies (any more)
             raise Http404
         current["focus"] = True
-        return _step_response(request, case, current, steps, oob_menu=False)
+        # The menu swapped too: it marks the step just opened as the current one.
+        return _step_response(request, case, current, steps)
     answers_read = selectors.answers_by_item(case)
     views = _fact_views(request, case, abilities, answers_read, facts)
     answerable = [v for v in views if v.can_answer]
