@@ -13,34 +13,11 @@ from playwright.sync_api import expect
 from boussole.web import demo
 from boussole.web.cases.models import Answer, Case
 from tests.conftest import axe_violations
+from tests.web.browsing import login, press, watch_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ITEM = "analyse_risques_dict"
-
-
-def press(locator: Any, key: str = "Enter") -> None:
-    """Reach a control and act on it with the keyboard."""
-    locator.focus()
-    locator.page.keyboard.press(key)
-
-
-def login(page: Any, username: str) -> None:
-    page.goto("/comptes/connexion/")
-    page.get_by_label("Identifiant").focus()
-    page.keyboard.type(username)
-    page.keyboard.press("Tab")
-    page.keyboard.type(demo.DEMO_PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mes dossiers")
-
-
-def watch_console(page: Any) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 def test_an_answered_question_is_edited_with_the_keyboard(page: Any) -> None:

@@ -13,13 +13,9 @@ from boussole.web.cases import services
 from boussole.web.cases.legal import legal_retain
 from boussole.web.cases.models import Case
 from tests.conftest import axe_violations
+from tests.web.browsing import press
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def press(locator: Any, key: str = "Enter") -> None:
-    locator.focus()
-    locator.page.keyboard.press(key)
 
 
 def type_into(locator: Any, text: str) -> None:

@@ -13,16 +13,11 @@ from boussole.web import demo
 from boussole.web.cases.models import Answer, Case
 from boussole.web.footprint.models import ComputedAnswer, FootprintInput, NoAiComparison
 from tests.conftest import axe_violations
+from tests.web.browsing import login, press
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOT = os.environ.get("BOUSSOLE_FOOTPRINT_SCREENSHOT", "")
-
-
-def press(locator: Any, key: str = "Enter") -> None:
-    """Reach a control and act on it with the keyboard."""
-    locator.focus()
-    locator.page.keyboard.press(key)
 
 
 def type_into(locator: Any, text: str) -> None:
@@ -31,16 +26,6 @@ def type_into(locator: Any, text: str) -> None:
     locator.page.keyboard.press("Control+A")
     locator.page.keyboard.press("Delete")
     locator.page.keyboard.type(text)
-
-
-def login(page: Any, username: str) -> None:
-    page.goto("/comptes/connexion/")
-    page.get_by_label("Identifiant").focus()
-    page.keyboard.type(username)
-    page.keyboard.press("Tab")
-    page.keyboard.type(demo.DEMO_PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mes dossiers")
 
 
 def shot(page: Any, name: str, locator: Any = None) -> None:

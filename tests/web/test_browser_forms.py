@@ -13,18 +13,11 @@ from playwright.sync_api import expect
 from boussole.web import demo
 from boussole.web.cases.models import Answer, Case
 from tests.conftest import axe_violations
+from tests.web.browsing import login_with_pointer as login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MESSAGE = "« Aucune » ne peut pas être combiné avec d'autres options (« Usagers »)"
-
-
-def login(page: Any, username: str) -> None:
-    page.goto("/comptes/connexion/")
-    page.get_by_label("Identifiant").fill(username)
-    page.get_by_label("Mot de passe").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mes dossiers")
 
 
 def chatbot() -> Case:

@@ -12,24 +12,9 @@ from playwright.sync_api import expect
 from boussole.web import demo
 from boussole.web.cases.models import Answer, Case, Comment, Evidence, Opinion
 from tests.conftest import axe_violations
+from tests.web.browsing import login, press
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def press(locator: Any, key: str = "Enter") -> None:
-    """Reach a control and act on it with the keyboard."""
-    locator.focus()
-    locator.page.keyboard.press(key)
-
-
-def login(page: Any, username: str) -> None:
-    page.goto("/comptes/connexion/")
-    page.get_by_label("Identifiant").focus()
-    page.keyboard.type(username)
-    page.keyboard.press("Tab")
-    page.keyboard.type(demo.DEMO_PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mes dossiers")
 
 
 def chatbot() -> Case:

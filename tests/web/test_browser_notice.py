@@ -14,16 +14,9 @@ from boussole.web import demo
 from boussole.web.cases.models import Case
 from boussole.web.transparency.models import NoticePublication
 from tests.conftest import axe_violations
+from tests.web.browsing import login_with_pointer as login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page: Any, username: str) -> None:
-    page.goto("/comptes/connexion/")
-    page.get_by_label("Identifiant").fill(username)
-    page.get_by_label("Mot de passe").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mes dossiers")
 
 
 def test_the_notice_editor(page: Any, browser: Any, live_server: Any) -> None:

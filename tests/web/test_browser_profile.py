@@ -11,13 +11,9 @@ from boussole.web import demo
 from boussole.web.cases.models import Answer, Case
 from boussole.web.grids import current_grid
 from tests.conftest import axe_violations
+from tests.web.browsing import press
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def press(locator: Any, key: str = "Enter") -> None:
-    locator.focus()
-    locator.page.keyboard.press(key)
 
 
 def test_new_case_and_live_flags(page: Any) -> None:
