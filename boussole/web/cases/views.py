@@ -170,15 +170,21 @@ def _back_to(case: Any, item: Question | Fact, internal: bool = True) -> str:
     return reverse("cases:criterion", args=[case.pk, item.criterion]) + f"#q-{item.id}"
 
 
+def _answerable(request: HttpRequest, pk: int, item_id: str) -> tuple[Any, dict[str, Any]]:
+    """The case and the item's page context, for someone who may answer the item (else 403)."""
+    case = selectors.case_get(_user(request), pk)
+    ctx = _item_context(request, case, item_id)
+    if not ctx["view"].can_answer:
+        raise PermissionDenied(_("Vous ne pouvez pas répondre à cette question."))
+    return case, ctx
+
+
 @login_required
 @require_POST
 def answer_save(request: HttpRequest, pk: int, item_id: str) -> HttpResponse:
     user = _user(request)
-    case = selectors.case_get(user, pk)
-    ctx = _item_context(request, case, item_id)
+    case, ctx = _answerable(request, pk, item_id)
     view, item = ctx["view"], ctx["item"]
-    if not view.can_answer:
-        raise PermissionDenied(_("Vous ne pouvez pas répondre à cette question."))
     value = _posted_value(item, request.POST)
     justification = request.POST.get("justification", "")
     posted = {"value": value, "justification": justification}
@@ -212,12 +218,8 @@ def answer_save(request: HttpRequest, pk: int, item_id: str) -> HttpResponse:
 def answer_form(request: HttpRequest, pk: int, item_id: str) -> HttpResponse:
     """« Modifier » an answer given: with htmx, the item's fragment with its form (its first
     field focused); without it, the item's page with this item as a form."""
-    user = _user(request)
-    case = selectors.case_get(user, pk)
-    ctx = _item_context(request, case, item_id)
+    case, ctx = _answerable(request, pk, item_id)
     view, item = ctx["view"], ctx["item"]
-    if not view.can_answer:
-        raise PermissionDenied(_("Vous ne pouvez pas répondre à cette question."))
     if not _is_htmx(request):
         back = _back_to(case, item, ctx["abilities"].internal)
         path, _sep, anchor = back.partition("#")
