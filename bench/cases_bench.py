@@ -1,6 +1,7 @@
 """Benchmark of the case pages with many cases: the home case list and the criterion-5 page.
 
-Usage: ``python bench/cases_bench.py [--cases 1000] [--repeat 30] [--seed 2026] [--keep]``
+Usage: ``python bench/cases_bench.py [--cases 1000] [--repeat 30] [--seed 2026] [--keep]
+[--reuse]``
 
 Without ``DATABASE_URL`` the data goes to SQLite in a temporary ``BOUSSOLE_DATA_DIR`` (deleted at
 the end); with ``DATABASE_URL=postgres://…`` to that database (created beforehand, e.g.
@@ -9,7 +10,10 @@ the migrations, creates N cases in one organisation — every question and profi
 with a valid value drawn from the grid (``bulk_create``; no audit events for this bulk data) —
 then requests ``/`` and ``/cas/<id>/critere/5/`` K times each with Django's test client, as the
 cases' project lead, and prints the median and 95th percentile in ms and the SQL query count
-per page. The bench organisation is removed at the end unless ``--keep``.
+per page. The bench organisation is removed at the end unless ``--keep``; ``--reuse`` measures
+the organisation kept by an earlier ``--keep`` run when it holds N cases (loading 100,000 cases
+takes long: load once, measure when the machine is quiet), and keeps it. With SQLite, set
+``BOUSSOLE_DATA_DIR`` to the directory the ``--keep`` run printed.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ def configure() -> str | None:
     # WhiteNoise warns that STATIC_ROOT is missing: the bench needs no collected static files.
     warnings.filterwarnings("ignore", message="No directory at")
     temporary = None
-    if not os.environ.get("DATABASE_URL"):
+    if not os.environ.get("DATABASE_URL") and not os.environ.get("BOUSSOLE_DATA_DIR"):
         temporary = tempfile.mkdtemp(prefix="boussole-bench-")
         os.environ["BOUSSOLE_DATA_DIR"] = temporary
     import django
@@ -99,6 +103,19 @@ def clean(organisation_slug: str) -> None:
     Case.objects.filter(organisation=organisation).delete()
     User.objects.filter(organisation=organisation).delete()
     organisation.delete()
+
+
+def reusable(n_cases: int) -> tuple[Any, Any, dict[str, float]] | None:
+    """The bench organisation kept by an earlier run, if it holds ``n_cases`` cases."""
+    from boussole.web.accounts.models import Organisation, User
+    from boussole.web.cases.models import Answer
+
+    organisation = Organisation.objects.filter(slug=SLUG).first()
+    if organisation is None or organisation.cases.count() != n_cases:
+        return None
+    lead = User.objects.get(username="bench-porteur")
+    answers = Answer.objects.filter(case__organisation=organisation).count()
+    return organisation, lead, {"load_s": 0.0, "answers": answers, "analyze_s": 0.0}
 
 
 def populate(n_cases: int, rng: random.Random) -> tuple[Any, Any, dict[str, float]]:
@@ -180,7 +197,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true",
                         help="garder les données de mesure (sinon supprimées à la fin)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="mesurer les données gardées par --keep si elles ont N dossiers "
+                             "(et les garder)")
     args = parser.parse_args(argv)
+    args.keep = args.keep or args.reuse
 
     temporary = configure()
     from django.core.management import call_command
@@ -190,8 +211,12 @@ def main(argv: list[str] | None = None) -> int:
     cleanup: Callable[[], None] = lambda: None  # noqa: E731
     try:
         call_command("migrate", interactive=False, verbosity=0)
-        clean(SLUG)
-        organisation, lead, timings = populate(args.cases, random.Random(args.seed))
+        kept = reusable(args.cases) if args.reuse else None
+        if kept is not None:
+            organisation, lead, timings = kept
+        else:
+            clean(SLUG)
+            organisation, lead, timings = populate(args.cases, random.Random(args.seed))
         cleanup = lambda: clean(SLUG)  # noqa: E731
         client = Client()
         client.force_login(lead)
@@ -210,10 +235,11 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 cursor.execute("SELECT sqlite_version()")
                 vendor = f"SQLite {cursor.fetchone()[0]}"
+        loaded = ("reprises d'une mesure précédente (--reuse)" if kept is not None else
+                  f"chargés en {timings['load_s']:.1f} s par bulk_create, ANALYZE en "
+                  f"{timings['analyze_s']:.1f} s")
         print(f"base : {vendor} ; {args.cases} dossiers, {int(timings['answers'])} réponses "
-              f"(toutes les questions et tous les faits du profil), chargés en "
-              f"{timings['load_s']:.1f} s par bulk_create, ANALYZE en "
-              f"{timings['analyze_s']:.1f} s")
+              f"(toutes les questions et tous les faits du profil), {loaded}")
         print("journal d'audit : non créé pour ces données de masse (pas d'événement, pas de "
               "chaîne d'empreintes) — il n'entre pas dans les pages mesurées.")
         print(f"mesures : {args.repeat} requêtes par page après 2 requêtes de chauffe, client de "
