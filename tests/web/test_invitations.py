@@ -232,3 +232,62 @@ def test_password_reset_link_sets_a_new_password_once(
 
 def test_login_page_links_to_password_reset(client: Any) -> None:
     assert RESET in text(client.get(LOGIN))
+
+
+# --- Password login closed (single sign-on only) ----------------------------------------------
+
+CLOSED = {"BOUSSOLE_PASSWORD_LOGIN": False, "BOUSSOLE_OIDC_ENABLED": True,
+          "BOUSSOLE_OIDC_PROVIDER_NAME": "ProConnect"}
+
+
+def test_invitation_page_without_password_when_password_login_is_closed(
+        client: Any, admin: Any, settings: Any) -> None:
+    link = _path(_invite_from_web(client, admin))
+    for name, value in CLOSED.items():
+        setattr(settings, name, value)
+    page = client.get(link)
+    assert page.status_code == 200
+    body = text(page)
+    assert 'type="password"' not in body and "<form" not in body.split("<main", 1)[-1]
+    assert ("Votre compte sera activé à votre première connexion avec ProConnect, avec "
+            "l'adresse électronique <strong>nouvelle@ville.fr</strong>.") in body
+    assert (f'<a class="button primary" href="{reverse("accounts:oidc_login")}">'
+            "Se connecter avec ProConnect</a>") in body
+    # A password posted anyway is refused: nothing set, the invitation still open.
+    post = client.post(link, {"new_password1": GOOD, "new_password2": GOOD})
+    assert post.status_code == 403 and 'type="password"' not in text(post)
+    user = User.objects.get(email="nouvelle@ville.fr")
+    assert not user.is_active and not user.has_usable_password()
+    assert Invitation.objects.get().state() == "open"
+    assert not AdminEvent.objects.filter(action="invitation_accepted").exists()
+
+
+def test_invitation_page_unchanged_when_password_login_is_open(
+        client: Any, admin: Any, settings: Any) -> None:
+    link = _path(_invite_from_web(client, admin))
+    settings.BOUSSOLE_OIDC_ENABLED, settings.BOUSSOLE_OIDC_PROVIDER_NAME = True, "ProConnect"
+    body = text(client.get(link))
+    assert body.count('type="password"') == 2 and "Choisissez votre mot de passe" in body
+    assert "ProConnect" not in body and reverse("accounts:oidc_login") not in body
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_password_reset_pages_closed_with_password_login(
+        client: Any, organisation: Any, make_user: Any, settings: Any, method: str) -> None:
+    user = make_user("agent", organisation, email="agent@ville.fr")
+    for name, value in CLOSED.items():
+        setattr(settings, name, value)
+    pages = [RESET, reverse("administration:password_reset_done"),
+             reverse("administration:password_reset_confirm", args=["MQ", "set-password"]),
+             reverse("administration:password_reset_complete")]
+    for page in pages:
+        response = getattr(client, method)(page, {"email": "agent@ville.fr",
+                                                  "new_password1": GOOD, "new_password2": GOOD})
+        assert response.status_code == (200 if method == "get" else 403), page
+        body = text(response)
+        assert "Connexion par mot de passe fermée" in body and 'type="password"' not in body
+        assert (f'<a class="button primary" href="{reverse("accounts:oidc_login")}">'
+                "Se connecter avec ProConnect</a>") in body
+    assert mail.outbox == []
+    user.refresh_from_db()
+    assert not user.check_password(GOOD)

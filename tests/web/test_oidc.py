@@ -121,6 +121,104 @@ def test_deactivated_account_refused(sso: Any, organisation: Any, make_user: Any
     assert "Votre compte Boussole est désactivé" in refusal(claims())
 
 
+def _invited(organisation: Any, admin: Any) -> Any:
+    from boussole.web.administration import services
+
+    invitation, _link = services.user_invite(
+        organisation=organisation, actor=admin, email="Alice.Martin@ville-test.fr",
+        role="referent", domain="juridique", send=False)
+    return invitation
+
+
+def test_an_invited_person_is_let_in_at_the_first_sign_in(
+        sso: Any, organisation: Any, make_user: Any, caplog: Any) -> None:
+    from boussole.web.administration.models import AdminEvent, Invitation
+
+    admin = make_user("admin", organisation, role="admin")
+    invitation = _invited(organisation, admin)
+    with override_settings(BOUSSOLE_PASSWORD_LOGIN=False), \
+            caplog.at_level(logging.INFO, logger="boussole.accounts.oidc"):
+        user = oidc.match_user(claims())
+    assert user.pk == invitation.user_id
+    user.refresh_from_db()
+    assert user.is_active and (user.role, user.domain) == ("referent", "juridique")
+    assert (user.first_name, user.last_name) == ("Alice", "Martin")
+    assert not user.has_usable_password()
+    invitation.refresh_from_db()
+    assert invitation.state() == "used"
+    event = AdminEvent.objects.get(action="invitation_accepted")
+    assert (event.actor, event.target, event.before, event.after) == (
+        user, user, {"is_active": False}, {"is_active": True})
+    assert "invitation de alice.martin@ville-test.fr (Alice.Martin@Ville-Test.fr) acceptée" in (
+        caplog.text)
+    # The next sign-in is an ordinary one.
+    assert oidc.match_user(claims()) == user
+    assert AdminEvent.objects.filter(action="invitation_accepted").count() == 1
+    assert Invitation.objects.get().state() == "used"
+
+
+def test_the_first_sign_in_kills_the_other_links(sso: Any, organisation: Any,
+                                                 make_user: Any) -> None:
+    from boussole.web.administration import services
+    from boussole.web.administration.models import Invitation
+
+    admin = make_user("admin", organisation, role="admin")
+    first = _invited(organisation, admin)
+    with override_settings(BOUSSOLE_SITE_URL="https://boussole.example.org"):
+        second, _link = services.invitation_resend(actor=admin, user=first.user)
+    # An open invitation older than the newest (as two administrators resending at once could
+    # leave): accepting one kills the other.
+    Invitation.objects.filter(pk=first.pk).update(revoked_at=None)
+    oidc.match_user(claims())
+    states = {i.pk: i.state() for i in Invitation.objects.all()}
+    assert states == {first.pk: "revoked", second.pk: "used"}
+
+
+@pytest.mark.parametrize("how", ["expired", "revoked"])
+def test_an_invitation_no_longer_open_lets_nobody_in(sso: Any, organisation: Any,
+                                                     make_user: Any, how: str) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from boussole.web.administration import services
+    from boussole.web.administration.models import AdminEvent, Invitation
+
+    admin = make_user("admin", organisation, role="admin")
+    invitation = _invited(organisation, admin)
+    if how == "expired":
+        Invitation.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    else:
+        services.invitation_revoke(actor=admin, invitation=invitation)
+    assert "Votre compte Boussole est désactivé" in refusal(claims())
+    assert not User.objects.get(pk=invitation.user_id).is_active
+    assert Invitation.objects.get().state() == how
+    assert not AdminEvent.objects.filter(action="invitation_accepted").exists()
+
+
+def test_a_deactivated_account_is_not_reopened_by_a_sign_in(sso: Any, organisation: Any,
+                                                             make_user: Any) -> None:
+    from boussole.web.administration import services
+    from boussole.web.administration.models import Invitation
+
+    admin = make_user("admin", organisation, role="admin")
+    invitation = _invited(organisation, admin)
+    user = oidc.match_user(claims())
+    services.user_set_active(actor=admin, target=user, active=False)
+    assert "Votre compte Boussole est désactivé" in refusal(claims())
+    assert not User.objects.get(pk=user.pk).is_active
+    assert Invitation.objects.get(pk=invitation.pk).state() == "used"
+
+
+def test_two_inactive_accounts_with_the_address_are_not_activated(
+        sso: Any, organisation: Any, make_user: Any) -> None:
+    admin = make_user("admin", organisation, role="admin")
+    invitation = _invited(organisation, admin)
+    make_user("ancien", organisation, email="alice.martin@ville-test.fr", is_active=False)
+    assert "Votre compte Boussole est désactivé" in refusal(claims())
+    assert not User.objects.get(pk=invitation.user_id).is_active
+
+
 def test_two_active_accounts_with_the_address_refused(sso: Any, organisation: Any,
                                                       make_user: Any) -> None:
     make_user("a1", organisation, email="alice.martin@ville-test.fr")
@@ -265,6 +363,31 @@ def test_password_login_turned_off(sso: Any, client: Any, organisation: Any,
     response = client.post("/comptes/connexion/",
                            {"username": "amartin", "password": "mot-de-passe-de-test"})
     assert response.status_code == 302 and SESSION_KEY in client.session
+
+
+def test_an_invited_person_signs_in_through_the_provider(
+        sso: Any, client: Any, organisation: Any, make_user: Any, monkeypatch: Any) -> None:
+    """The callback view with the provider's answers faked (token, ID token, user info)."""
+    from boussole.web.administration.models import AdminEvent, Invitation
+
+    admin = make_user("admin", organisation, role="admin")
+    invitation = _invited(organisation, admin)
+    monkeypatch.setattr(oidc.OIDCBackend, "get_token",
+                        lambda self, payload: {"id_token": "id", "access_token": "access"})
+    monkeypatch.setattr(oidc.OIDCBackend, "verify_token",
+                        lambda self, token, **kwargs: {"sub": "1"})
+    monkeypatch.setattr(oidc.OIDCBackend, "get_userinfo",
+                        lambda self, access, id_token, payload: claims())
+    with override_settings(BOUSSOLE_PASSWORD_LOGIN=False):
+        start = client.get("/comptes/oidc/connexion/?next=/administration/")
+        state = parse_qs(urlparse(start["Location"]).query)["state"][0]
+        response = client.get(f"/comptes/oidc/callback/?code=abc&state={state}")
+    assert response.status_code == 302 and response["Location"] == "/administration/"
+    assert client.session[SESSION_KEY] == str(invitation.user_id)
+    assert User.objects.get(pk=invitation.user_id).is_active
+    assert Invitation.objects.get().state() == "used"
+    assert AdminEvent.objects.filter(action="invitation_accepted",
+                                     target_id=invitation.user_id).count() == 1
 
 
 def test_sign_in_starts_the_code_flow_with_pkce(sso: Any, client: Any) -> None:

@@ -6,6 +6,8 @@ The provider authenticates the person; Boussole decides who they are here:
   named by ``BOUSSOLE_OIDC_ORGANISATION`` (or found from a claim, such as ProConnect's siret, by
   ``BOUSSOLE_OIDC_ORGANISATION_CLAIM`` and ``BOUSSOLE_OIDC_ORGANISATIONS``); a deactivated
   account is refused;
+- an invited person whose account is not active yet is let in at their first sign-in, which
+  accepts their open invitation (the administration app does it: :data:`inactive_account_matched`);
 - an unknown person is refused with a French message on the login page, unless
   ``BOUSSOLE_OIDC_CREATE_USERS`` is on: then an account is created with
   ``BOUSSOLE_OIDC_DEFAULT_ROLE`` (and a log line says so);
@@ -35,6 +37,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import SuspiciousOperation
+from django.dispatch import Signal
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
@@ -52,6 +55,14 @@ REFUSAL_ATTRIBUTE = "boussole_oidc_refusal"
 
 class Refused(Exception):
     """A person the provider authenticated but Boussole does not let in (French message)."""
+
+
+#: Sent by :func:`match_user` when the only account of the claimed address is inactive.
+#: Argument: ``user``. A receiver that activates the account returns it; the account is then
+#: signed in, otherwise refused as deactivated. The administration app listens (it accepts the
+#: person's open invitation): it builds on this app, so it listens rather than being called, and
+#: there is no import cycle.
+inactive_account_matched = Signal()
 
 
 def enabled() -> bool:
@@ -164,6 +175,12 @@ def match_user(claims: Mapping[str, Any]) -> User:
                         "votre organisation doit n'en garder qu'un.") % {"email": email})
     if active:
         return update_user(active[0], claims)
+    if len(candidates) == 1:
+        activated = _activated(candidates[0])
+        if activated is not None:
+            logger.warning("Connexion unique : invitation de %s (%s) acceptée à sa première "
+                           "connexion ; compte activé.", activated.username, email)
+            return update_user(activated, claims)
     if candidates:
         logger.warning("Connexion unique refusée : le compte %s (%s) est désactivé.",
                        candidates[0].username, email)
@@ -176,6 +193,14 @@ def match_user(claims: Mapping[str, Any]) -> User:
                         "Demandez à l'administrateur·rice de votre organisation de vous "
                         "inviter.") % {"organisation": org.name, "email": email})
     return create_user(org, email, claims)
+
+
+def _activated(user: User) -> User | None:
+    """The account a receiver of :data:`inactive_account_matched` activated, if one did."""
+    for __, answer in inactive_account_matched.send(sender=User, user=user):
+        if isinstance(answer, User) and answer.is_active:
+            return answer
+    return None
 
 
 def _names(claims: Mapping[str, Any]) -> tuple[str, str]:

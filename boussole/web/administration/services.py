@@ -198,6 +198,26 @@ def invitation_open(token: str) -> Invitation | None:
     return invitation if invitation is not None and invitation.state() == "open" else None
 
 
+def _accept(invitation: Invitation, *, password: str | None = None) -> User:
+    """Accept an open invitation whose row the caller has locked: the link is used, the
+    person's other open links die, the account is activated (with this password, if any) and
+    the organisation's log records it."""
+    user = invitation.user
+    now = timezone.now()
+    invitation.used_at = now
+    invitation.save(update_fields=["used_at"])
+    Invitation.objects.filter(user=user, used_at=None, revoked_at=None).update(revoked_at=now)
+    fields = ["is_active"]
+    if password is not None:
+        user.set_password(password)
+        fields.append("password")
+    user.is_active = True
+    user.save(update_fields=fields)
+    _log(invitation.organisation, user, AdminEvent.Action.INVITATION_ACCEPTED, target=user,
+         before={"is_active": False}, after={"is_active": True})
+    return user
+
+
 @transaction.atomic
 def invitation_accept(*, token: str, password: str) -> User:
     """Set the password and activate the account; the link is then dead. The password was
@@ -206,17 +226,32 @@ def invitation_accept(*, token: str, password: str) -> User:
                   .filter(token_hash=token_digest(token)).first())
     if invitation is None or invitation.state() != "open":
         raise AdminRefused([("", "Ce lien d'invitation n'est plus valable.")])
-    user = invitation.user
+    return _accept(invitation, password=password)
+
+
+@transaction.atomic
+def invitation_accept_on_sign_in(user: User) -> User | None:
+    """Single sign-on: the provider vouched for the address of this inactive account, so the
+    person accepts their open invitation without the link, as :func:`invitation_accept` does
+    but without setting a password. Returns the activated account, or ``None`` when the account
+    has no open invitation (a deactivated account stays deactivated: deactivating revokes the
+    invitations, and only a person who never accepted can be invited again)."""
     now = timezone.now()
-    invitation.used_at = now
-    invitation.save(update_fields=["used_at"])
-    Invitation.objects.filter(user=user, used_at=None, revoked_at=None).update(revoked_at=now)
-    user.set_password(password)
-    user.is_active = True
-    user.save(update_fields=["password", "is_active"])
-    _log(invitation.organisation, user, AdminEvent.Action.INVITATION_ACCEPTED, target=user,
-         before={"is_active": False}, after={"is_active": True})
-    return user
+    invitation = next(
+        (found for found in (Invitation.objects.select_for_update()
+                             .select_related("user", "organisation")
+                             .filter(user=user, used_at=None, revoked_at=None)
+                             .order_by("-created_at", "-id"))
+         if found.state(now) == "open"), None)
+    if invitation is None or invitation.user.is_active:
+        return None
+    return _accept(invitation)
+
+
+def on_inactive_account_matched(sender: object, *, user: User, **kwargs: Any) -> User | None:
+    """Receiver of the single sign-on's ``inactive_account_matched`` (connected in the app's
+    ``ready``): :func:`invitation_accept_on_sign_in`."""
+    return invitation_accept_on_sign_in(user)
 
 
 # --- People -------------------------------------------------------------------------------

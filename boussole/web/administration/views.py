@@ -1,5 +1,10 @@
 """The administration pages of an organisation (its administrators only), the invitation link
-and the password reset pages."""
+and the password reset pages.
+
+When password login is closed (``BOUSSOLE_PASSWORD_LOGIN`` off, single sign-on only), the
+invitation link asks for no password: the account is activated at the person's first sign-in
+with the provider (:func:`boussole.web.accounts.oidc.match_user`); the password reset pages only
+say that passwords are not used here."""
 
 from __future__ import annotations
 
@@ -12,13 +17,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View as BaseView
 from django.views.decorators.http import require_POST
 
+from boussole.web.accounts import oidc
 from boussole.web.accounts.models import Organisation, User
 from boussole.web.administration import selectors, services
 from boussole.web.administration.forms import (
@@ -193,10 +200,19 @@ def journal(request: HttpRequest) -> HttpResponse:
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The one-time link: choose a password, the account is activated. Any link that is not
-    open (unknown, used, revoked, expired) gets the same 404 page."""
+    open (unknown, used, revoked, expired) gets the same 404 page.
+
+    With password login closed, the page asks for no password: it says the account is activated
+    at the first sign-in with the provider, and links to it. A POST is then refused (403, the
+    same page, no password set, the invitation stays open for that sign-in)."""
     found = services.invitation_open(token)
     if found is None:
         return render(request, "administration/invitation_invalid.html", status=404)
+    if not oidc.password_login():
+        return render(request, "administration/invitation.html",
+                      {"invitation": found, "password_login": False,
+                       "provider": oidc.provider_name()},
+                      status=403 if request.method == "POST" else 200)
     form = AcceptForm(found.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -207,12 +223,25 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                                     "identifiant et votre nouveau mot de passe."))
         return redirect("accounts:login")
     return render(request, "administration/invitation.html",
-                  {"form": form, "invitation": found})
+                  {"form": form, "invitation": found, "password_login": True})
 
 
 # --- Password reset: the same answer whether the address has an account or not ----------
 
-class PasswordResetView(auth_views.PasswordResetView):
+class _WithPasswordLogin(BaseView):
+    """A password page: with password login closed it only says so and links to the provider's
+    sign-in (GET 200, any other method 403): no form is read, no e-mail is sent, no password is
+    set."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not oidc.password_login():
+            return render(request, "administration/password_login_closed.html",
+                          {"provider": oidc.provider_name()},
+                          status=200 if request.method in ("GET", "HEAD") else 403)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordResetView(_WithPasswordLogin, auth_views.PasswordResetView):
     template_name = "administration/password_reset_form.html"
     form_class = ResetForm
     email_template_name = "administration/password_reset_email.txt"
@@ -221,18 +250,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     title = gettext_lazy("Mot de passe oublié")
 
 
-class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+class PasswordResetDoneView(_WithPasswordLogin, auth_views.PasswordResetDoneView):
     template_name = "administration/password_reset_done.html"
     title = gettext_lazy("Courriel envoyé")
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(_WithPasswordLogin, auth_views.PasswordResetConfirmView):
     template_name = "administration/password_reset_confirm.html"
     form_class = AcceptForm
     success_url = reverse_lazy("administration:password_reset_complete")
     title = gettext_lazy("Nouveau mot de passe")
 
 
-class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+class PasswordResetCompleteView(_WithPasswordLogin, auth_views.PasswordResetCompleteView):
     template_name = "administration/password_reset_complete.html"
     title = gettext_lazy("Mot de passe modifié")
