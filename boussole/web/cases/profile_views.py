@@ -186,11 +186,12 @@ def _in_form(view: selectors.ItemView, data: Any) -> bool:
 @require_http_methods(["GET", "POST"])
 def profile_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """One step of the profile. GET: the step open (its fragment for htmx, with the step menu
-    marking it as the current one; otherwise the page with that step open). POST: save every answer given in it at once, or none (the step is
-    refused whole, each error at its field, every value typed kept); only the facts whose
-    inputs were in the form are touched. Without JavaScript, then the page at the next
-    incomplete step (the same step again when refused); with htmx, the step again with a link
-    to the next incomplete step, the menu and the legal panel refreshed."""
+    marking it as the current one; otherwise the page with that step open). POST: save every
+    answer given in it at once, or none (the step is refused whole, each error at its field,
+    every value typed kept); only the facts whose inputs were in the form are touched. Without
+    JavaScript, then the page at the next incomplete step (the same step again when refused);
+    with htmx, the step again with a link to the next incomplete step, the menu and the legal
+    panel refreshed."""
     user = _user(request)
     case = selectors.case_get(user, pk)
     abilities = require_internal(user, case)
