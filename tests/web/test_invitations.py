@@ -291,3 +291,15 @@ def test_password_reset_pages_closed_with_password_login(
     assert mail.outbox == []
     user.refresh_from_db()
     assert not user.check_password(GOOD)
+
+
+def test_invitation_mail_without_password_when_password_login_is_closed(
+        client: Any, admin: Any, settings: Any) -> None:
+    for name, value in CLOSED.items():
+        setattr(settings, name, value)
+    link = _invite_from_web(client, admin)
+    body = mail.outbox[0].body
+    assert "mot de passe" not in body
+    assert ("Votre compte sera activé à votre première connexion avec ProConnect, avec "
+            "l'adresse électronique nouvelle@ville.fr.") in body
+    assert link in body and "expire le" in body

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from boussole.core import roles
 from boussole.core.errors import Refusal
+from boussole.web.accounts import oidc
 from boussole.web.accounts.models import Organisation, User
 from boussole.web.administration.models import AdminEvent, Invitation
 
@@ -109,14 +110,23 @@ def _send(invitation: Invitation, link: str) -> None:
     expires = timezone.localtime(invitation.expires_at)
     subject = _("Invitation à rejoindre Boussole — %(organisation)s") % {
         "organisation": organisation.name}
-    body = _(
-        "Bonjour,\n\nVous êtes invité·e à rejoindre Boussole pour %(organisation)s.\n\n"
-        "Pour choisir votre mot de passe et activer votre compte, ouvrez ce lien :\n%(link)s\n\n"
-        "Votre identifiant est : %(username)s\n\n"
-        "Ce lien ne sert qu'une fois et expire le %(date)s. Si vous n'attendiez pas cette "
-        "invitation, ignorez ce message.\n") % {
-        "organisation": organisation.name, "link": link, "username": invitation.user.username,
-        "date": expires.strftime("%d/%m/%Y à %H:%M")}
+    values = {"organisation": organisation.name, "link": link,
+              "username": invitation.user.username, "email": invitation.email,
+              "provider": oidc.provider_name(), "date": expires.strftime("%d/%m/%Y à %H:%M")}
+    if oidc.password_login():
+        body = _(
+            "Bonjour,\n\nVous êtes invité·e à rejoindre Boussole pour %(organisation)s.\n\n"
+            "Pour choisir votre mot de passe et activer votre compte, ouvrez ce lien :\n"
+            "%(link)s\n\nVotre identifiant est : %(username)s\n\n"
+            "Ce lien ne sert qu'une fois et expire le %(date)s. Si vous n'attendiez pas cette "
+            "invitation, ignorez ce message.\n") % values
+    else:  # single sign-on only: no password to choose
+        body = _(
+            "Bonjour,\n\nVous êtes invité·e à rejoindre Boussole pour %(organisation)s.\n\n"
+            "Votre compte sera activé à votre première connexion avec %(provider)s, avec "
+            "l'adresse électronique %(email)s. Pour vous connecter, ouvrez ce lien :\n"
+            "%(link)s\n\nCette invitation expire le %(date)s. Si vous ne l'attendiez pas, "
+            "ignorez ce message.\n") % values
     try:
         send_mail(subject, body, None, [invitation.email])
     except Exception as error:  # any transport failure: nothing is kept
