@@ -233,3 +233,26 @@ def test_preview_then_freeze_the_version_memo_is_unmarked(
     assert headings.findall(preview) == headings.findall(frozen)
     tables = re.compile(r"<table>.*?</table>", re.S)
     assert tables.findall(preview) == tables.findall(frozen)
+
+
+def test_preview_reads_only_what_the_memo_shows(draft: tuple[Case, dict[str, User]]) -> None:
+    """The preview reads only the sections of the file document that the memo reads: its memo
+    is the one built from the whole document that freezing would record."""
+    import json
+
+    from boussole.web.decisions import memo
+    from boussole.web.decisions.services import file_document
+
+    case, _people = draft
+    case = Case.objects.select_related(*memo.preview_related()).get(pk=case.pk)
+    whole = json.loads(json.dumps(file_document(case), sort_keys=True, ensure_ascii=False,
+                                  default=str))
+    assert {"comments", "audit", "measures"} <= whole.keys()
+    expected = memo._memo_data(case, whole, version=None, decisions=())
+    preview = memo.preview_data(case)
+    assert preview.pop("draft") is True
+    for data in (preview, expected):
+        data.pop("generated_at")
+    assert preview == expected
+    assert any(c["key_answers"] for c in preview["criteria"])
+    assert any(c["opinion"] for c in preview["criteria"]) and preview["legal"]["flags"]

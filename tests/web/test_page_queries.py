@@ -30,13 +30,7 @@ LOGINS = ["porteur", "juriste", "numerique-responsable", "elu-numerique", "admin
 #: Pages still above the bound (issue 17, work in progress), with the roles for which they
 #: are: while one of them is, the test of the role is an expected failure naming it; once it is
 #: not, the test fails until it is removed from here (a strict xfail, per page and role).
-_INTERNAL = frozenset(LOGINS) - {"prestataire"}
-PENDING: dict[str, tuple[str, frozenset[str]]] = {
-    "decisions:path": ("the decision path page reads the case's state for the workflow, then "
-                       "again for the page (about 22 queries)", _INTERNAL),
-    "decisions:memo_preview": ("the memo preview builds the whole file document (about 20 "
-                               "queries)", _INTERNAL),
-}
+PENDING: dict[str, tuple[str, frozenset[str]]] = {}
 
 #: Every GET page the demo reaches (URL names); the ones of PENDING are checked apart.
 PAGES = [

@@ -45,10 +45,11 @@ def require(ability: Abilities, action: str, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def require_internal(user: User, case: Case) -> Abilities:
+def require_internal(user: User, case: Case, *,
+                     assigned: frozenset[int] | None = None) -> Abilities:
     """The user's abilities, or 403 for a page or record internal to the organisation (the
-    vendor sees only its questionnaire)."""
-    ability = case_abilities(user, case)
+    vendor sees only its questionnaire). ``assigned``: as for :func:`case_abilities`."""
+    ability = case_abilities(user, case, assigned=assigned)
     if not ability.internal:
         raise PermissionDenied(_("Cette page est réservée aux personnes de l'organisation."))
     return ability

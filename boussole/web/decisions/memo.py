@@ -19,10 +19,12 @@ from boussole.core import measures as measure_rules
 from boussole.core import workflow
 from boussole.core.completeness import FACT, criteria_completeness, split_answers
 from boussole.core.grid import Fact, Question, is_applicable
+from boussole.web.cases.exchange.export import CASE_PEOPLE
 from boussole.web.cases.models import Case, Measure
 from boussole.web.cases.templatetags.boussole import answer_text
 from boussole.web.decisions.models import Decision, FileVersion, UnionInformation
-from boussole.web.decisions.services import file_document
+from boussole.web.decisions.services import file_document, footprint_related
+from boussole.web.decisions.state import CASE_RELATED
 from boussole.web.grids import grid_for
 
 FORMATS = {
@@ -60,11 +62,23 @@ def preview_available(case: Case) -> bool:
     return workflow.memo_preview_available(case.state)
 
 
+#: The sections of the case's export that the memo reads (:func:`_memo_data`).
+MEMO_SECTIONS = ("answers", "opinions")
+
+
+def preview_related() -> tuple[str, ...]:
+    """The case's relations the preview reads, to be read with the case
+    (``case_get(..., related=...)``): the people of the file document, the group opinion and
+    the footprint's one-to-one records."""
+    return (*CASE_PEOPLE, *CASE_RELATED, *footprint_related())
+
+
 def preview_data(case: Case) -> dict[str, Any]:
-    """The memo of the case as it stands (not frozen): the document ``freeze`` would record,
-    with the same JSON round trip, marked as a draft. Reads only."""
-    snap = json.loads(json.dumps(file_document(case), sort_keys=True, ensure_ascii=False,
-                                 default=str))
+    """The memo of the case as it stands (not frozen): the document ``freeze`` would record
+    (only the sections of the export the memo reads), with the same JSON round trip, marked as
+    a draft. Reads only."""
+    snap = json.loads(json.dumps(file_document(case, sections=MEMO_SECTIONS), sort_keys=True,
+                                 ensure_ascii=False, default=str))
     data = _memo_data(case, snap, version=None, decisions=())
     data["draft"] = True
     return data

@@ -16,7 +16,7 @@ from boussole.core.next_action import CaseState
 from boussole.web.accounts.models import Domain, Role, User
 from boussole.web.cases import selectors as case_selectors
 from boussole.web.cases.access import is_lead
-from boussole.web.cases.legal import current_assessment, red_line_view
+from boussole.web.cases.legal import red_line_view
 from boussole.web.cases.models import Assignment, Case, Opinion
 from boussole.web.cases.next_action import HOME_LIMIT
 from boussole.web.cases.notifications import open_notifications
@@ -24,24 +24,27 @@ from boussole.web.decisions import services
 from boussole.web.decisions.models import (
     Decision,
     FileVersion,
-    GroupOpinion,
     GroupVerdict,
-    UnionInformation,
 )
+from boussole.web.decisions.state import PathRecords, path_records
 from boussole.web.grids import grid_for
 
 
-def path_context(case: Case, user: User) -> dict[str, Any]:
-    state = services.snapshot(case)
+def path_context(case: Case, user: User, records: PathRecords | None = None
+                 ) -> dict[str, Any]:
+    """The path page's context, from the case's decision-path records (``records``: when
+    already read, else read now), each read once for the workflow's guards and the page."""
+    if records is None:
+        records = path_records(case)
+    state = services.snapshot(case, records)
     transitions = []
     offered = workflow.available(state, user.role, user.domain, is_lead=is_lead(user, case))
     for transition in offered:
         problems = workflow.guard_problems(
             transition, workflow.CaseSnapshot(**{**state.__dict__, "has_reason": True}))
         transitions.append({"t": transition, "problems": problems})
-    version = services.current_version(case)
-    decisions = {d.delegation: d for d in Decision.objects.filter(version=version)
-                 .select_related("official")} if version else {}
+    version = records.version
+    decisions = records.decisions
     labels = {"numerique": _("Élu·e au numérique"), "rh": _("Élu·e aux ressources humaines"),
               "thematique": _("Vice-président·e de la thématique")}
     delegations = case.organisation.decision_delegations
@@ -67,22 +70,21 @@ def path_context(case: Case, user: User) -> dict[str, Any]:
         "transitions": transitions,
         "stages": [(code, label, code == case.state) for code, label in workflow.STATES.items()
                    if code not in workflow.CLOSED_STATES and code != "ajourne"],
-        "group_opinion": GroupOpinion.objects.filter(case=case).select_related("author").first(),
-        "opinions": Opinion.objects.filter(case=case).count(),
-        "assessment": current_assessment(case),
-        "versions": list(FileVersion.objects.filter(case=case).select_related("frozen_by")
-                         .order_by("-number")),
+        "group_opinion": records.group_opinion,
+        "opinions": len(records.opinions),
+        "assessment": records.assessment,
+        "versions": records.versions,
         "required_decisions": required,
         "outcome": workflow.DECISIONS.get(outcome or "", ""),
-        "union": list(UnionInformation.objects.filter(case=case).select_related("recorded_by")),
+        "union": records.union,
         "can_group_opinion": can_group_opinion,
         "can_decide": can_decide,
         "my_decision": decisions.get(user.delegation) if user.role == Role.ELU else None,
         "can_union": can_union,
         "my_forms": my_forms,
         "decision_subject": decision_subject(case, version) if can_decide else None,
-        "completeness_warnings": completeness_warnings(case),
-        "launch": (launch_context(case, state.missing_referents)
+        "completeness_warnings": completeness_warnings(case, records.opinions, records.values),
+        "launch": (launch_context(case, state.missing_referents, records)
                    if any(t.code == "lancer_instruction" for t in offered) else None),
     }
 
@@ -110,15 +112,19 @@ def decision_subject(case: Case, version: FileVersion | None) -> dict[str, Any] 
     return {"sentence": sentence, "conditions": conditions, "version": version.number}
 
 
-def completeness_warnings(case: Case) -> list[str]:
+def completeness_warnings(case: Case, verdicts: dict[int, str] | None = None,
+                          values: tuple[dict[str, Any], dict[str, Any]] | None = None
+                          ) -> list[str]:
     """The core's warning for each criterion whose opinion is favourable while fewer than
     ``LOW_COMPLETENESS_PERCENT`` % of its applicable questions are answered (the same count as
-    the overview and the memo)."""
-    verdicts = dict(Opinion.objects.filter(case=case).values_list("criterion", "verdict"))
+    the overview and the memo). ``verdicts`` (by criterion) and ``values``
+    (:func:`case_selectors.case_values`): when already read."""
+    if verdicts is None:
+        verdicts = dict(Opinion.objects.filter(case=case).values_list("criterion", "verdict"))
     if not any(v in workflow.FAVOURABLE_VERDICTS for v in verdicts.values()):
         return []
     grid = grid_for(case.grid_id, case.grid_version)
-    _profile, progress = case_selectors.case_progress(case)
+    _profile, progress = case_selectors.case_progress(case, values)
     return [w.message for w in low_completeness_warnings(
         verdicts, progress, {c.number: c.title for c in grid.criteria})]
 
@@ -132,14 +138,16 @@ def domain_label(code: str) -> str:
     return str(dict(Domain.choices).get(code, code))
 
 
-def launch_context(case: Case, missing: tuple[int, ...]) -> dict[str, Any]:
+def launch_context(case: Case, missing: tuple[int, ...], records: PathRecords | None = None
+                   ) -> dict[str, Any]:
     """The launch form: per criterion, the referents named, or the organisation's people
-    proposed for each of its referent domains; and the checklist of what is missing."""
+    proposed for each of its referent domains; and the checklist of what is missing
+    (``records``: the case's decision-path records, when already read)."""
     grid = grid_for(case.grid_id, case.grid_version)
     people = list(case_selectors.assignable_people(case))
     candidates = [launch.Candidate(id=p.pk, role=p.role, domain=p.domain, name=str(p))
                   for p in people]
-    named = case_selectors.assignments(case)
+    named = case_selectors.assignments(case) if records is None else records.assignments
     defaults = launch.default_referents({c.number: c.referents for c in grid.criteria},
                                         candidates, case.lead_id)
     rows = []
@@ -155,7 +163,8 @@ def launch_context(case: Case, missing: tuple[int, ...]) -> dict[str, Any]:
                                   "field": f"referent-{criterion.number}-{domain}"})
         rows.append({"criterion": criterion, "named": named.get(criterion.number, []),
                      "proposals": proposals})
-    profile, _criteria = case_selectors.case_progress(case)
+    profile, _criteria = case_selectors.case_progress(
+        case, None if records is None else records.values)
     checklist = launch.checklist(
         missing, profile.percent, profile.missing, unstaffed - {launch.LEAD},
         {code: domain_label(code) for code in unstaffed})

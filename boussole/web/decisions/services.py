@@ -20,14 +20,16 @@ from boussole.web.accounts.models import User
 from boussole.web.cases.access import is_lead
 from boussole.web.cases.audit import audit_record
 from boussole.web.cases.exchange import case_export, evidence_problems
+from boussole.web.cases.exchange.export import SECTIONS
 from boussole.web.cases.legal import (
     case_evaluation,
     current_assessment,
     fact_names,
     red_line_standing,
+    red_line_with,
 )
 from boussole.web.cases.locking import case_write
-from boussole.web.cases.models import Assignment, Case, Opinion
+from boussole.web.cases.models import Answer, Assignment, Case
 from boussole.web.cases.notifications import (
     notifications_done,
     notifications_stale,
@@ -40,6 +42,7 @@ from boussole.web.decisions.models import (
     GroupOpinion,
     UnionInformation,
 )
+from boussole.web.decisions.state import PathRecords, group_opinion_of, path_records
 from boussole.web.grids import grid_for
 
 
@@ -59,52 +62,60 @@ def current_version(case: Case) -> FileVersion | None:
     return FileVersion.objects.filter(case=case).order_by("-number").first()
 
 
-def snapshot(case: Case) -> workflow.CaseSnapshot:
-    """What the workflow guards need, read from the database (red lines evaluated afresh)."""
-    version = current_version(case)
-    decisions: dict[str, str] = {}
-    if version is not None:
-        decisions = dict(Decision.objects.filter(version=version)
-                         .values_list("delegation", "decision"))
-    group = GroupOpinion.objects.filter(case=case).values_list("verdict", flat=True).first()
-    standing = red_line_standing(case)
+def snapshot(case: Case, records: PathRecords | None = None) -> workflow.CaseSnapshot:
+    """What the workflow guards need (red lines evaluated afresh), from the case's
+    decision-path records: ``records`` when already read, else read now."""
+    if records is None:
+        records = path_records(case)
+    facts, _answers = records.values
+    standing = red_line_with(case_evaluation(case, facts), records.assessment)
+    group = records.group_opinion
     return workflow.CaseSnapshot(
         state=case.state,
-        opinions=dict(Opinion.objects.filter(case=case).values_list("criterion", "verdict")),
+        opinions=dict(records.opinions),
         red_line=standing,
         fact_names=fact_names(case) if standing.blocks else {},
-        legal_level_retained=current_assessment(case) is not None,
-        group_verdict=group,
-        decisions=decisions,
-        union_information=UnionInformation.objects.filter(case=case).exists(),
+        legal_level_retained=records.assessment is not None,
+        group_verdict=group.verdict if group is not None else None,
+        decisions={code: d.decision for code, d in records.decisions.items()},
+        union_information=bool(records.union),
         required_delegations=case.organisation.decision_delegations,
         has_reason=False,
-        missing_referents=missing_referents(case),
+        missing_referents=missing_referents(case, records.assignments),
     )
 
 
-def missing_referents(case: Case) -> tuple[int, ...]:
-    """The criteria of the case's grid with no named referent."""
+def missing_referents(case: Case, assignments: dict[int, list[Assignment]] | None = None
+                      ) -> tuple[int, ...]:
+    """The criteria of the case's grid with no named referent (``assignments``: the referents
+    named, by criterion, when already read)."""
     grid = grid_for(case.grid_id, case.grid_version)
     named: dict[int, list[int]] = {}
-    for criterion, user_id in Assignment.objects.filter(case=case).values_list(
-            "criterion", "user_id"):
-        named.setdefault(criterion, []).append(user_id)
+    if assignments is None:
+        for criterion, user_id in Assignment.objects.filter(case=case).values_list(
+                "criterion", "user_id"):
+            named.setdefault(criterion, []).append(user_id)
+    else:
+        named = {criterion: [a.user_id for a in rows] for criterion, rows in assignments.items()}
     return launch.missing_referents([c.number for c in grid.criteria], named)
 
 
-def file_document(case: Case) -> dict[str, Any]:
+def file_document(case: Case, *, sections: Collection[str] = SECTIONS) -> dict[str, Any]:
     """The whole file as it stands, as frozen by :func:`freeze` (evidence files by their hash,
-    not their bytes). Reads only: the memo's preview of a case not yet frozen uses it too."""
-    document = case_export(case, with_content=False)
-    document["legal_evaluation"] = case_evaluation(case).to_json()
+    not their bytes). Reads only: the memo's preview of a case not yet frozen uses it too, with
+    only the ``sections`` of the case's export that the memo reads (``answers`` always)."""
+    document = case_export(case, with_content=False, sections={*sections, "answers"})
+    # The profile facts evaluated are the ones just exported (not read again).
+    facts = {a["item_id"]: a["value"] for a in document["answers"]
+             if a["kind"] == Answer.Kind.FACT}
+    document["legal_evaluation"] = case_evaluation(case, facts).to_json()
     assessment = current_assessment(case)
     document["legal_retained"] = None if assessment is None else {
         "level": assessment.retained_level, "proposed": assessment.proposed_level,
         "rationale": assessment.rationale, "measures": assessment.measures,
         "by": str(assessment.decided_by), "at": assessment.decided_at.isoformat(),
         "rules_version": assessment.rules_version}
-    group = GroupOpinion.objects.filter(case=case).first()
+    group = group_opinion_of(case)
     document["group_opinion"] = None if group is None else {
         "verdict": group.verdict, "summary": group.summary,
         "recommendations": group.recommendations, "conditions": group.condition_list,
@@ -128,8 +139,8 @@ def freeze(case: Case, user: User) -> FileVersion:
     return version
 
 
-def _footprint_snapshot(case: Case) -> Any:
-    """The criterion-5 and criterion-7 results, when the footprint module has them."""
+def _footprint_selectors() -> Any:
+    """The footprint module's selectors, or ``None`` when the app is not installed."""
     from django.apps import apps
 
     if not apps.is_installed("boussole.web.footprint"):
@@ -138,8 +149,19 @@ def _footprint_snapshot(case: Case) -> Any:
     # importing its models when it is not installed raises an error.
     from boussole.web.footprint import selectors as footprint_selectors
 
-    getter = getattr(footprint_selectors, "snapshot_for_case", None)
+    return footprint_selectors
+
+
+def _footprint_snapshot(case: Case) -> Any:
+    """The criterion-5 and criterion-7 results, when the footprint module has them."""
+    getter = getattr(_footprint_selectors(), "snapshot_for_case", None)
     return getter(case) if callable(getter) else None
+
+
+def footprint_related() -> tuple[str, ...]:
+    """The case's one-to-one records that :func:`_footprint_snapshot` reads, to be read with
+    the case (none without the footprint app)."""
+    return tuple(getattr(_footprint_selectors(), "CASE_RELATED", ()))
 
 
 #: Sent when a case goes into service, inside the transition's transaction (the follow-up app

@@ -23,6 +23,7 @@ from boussole.web.cases.page_helpers import _user
 from boussole.web.decisions import memo as memo_module
 from boussole.web.decisions import selectors as dselectors
 from boussole.web.decisions import services
+from boussole.web.decisions import state as path_state
 from boussole.web.decisions.models import (
     FileVersion,
     GroupVerdict,
@@ -43,9 +44,12 @@ def _date(raw: str) -> dt.date | None:
 @login_required
 def path(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    case = selectors.case_get(user, pk)
-    require_internal(user, case)
-    return _path_page(request, case, user)
+    case = selectors.case_get(user, pk, related=path_state.CASE_RELATED)
+    # The referents named: read once for the abilities, the workflow's guards and the page.
+    people = selectors.assignments(case)
+    require_internal(user, case, assigned=path_state.assigned_to(people, user.pk))
+    return _path_page(request, case, user,
+                      records=path_state.path_records(case, assignments=people))
 
 
 #: The decision form's inputs, by the field name the service's problems use: (element id the
@@ -60,11 +64,13 @@ DECISION_FIELDS = {
 
 
 def _path_page(request: HttpRequest, case: Case, user: User, *,
+               records: path_state.PathRecords | None = None,
                decision_posted: QueryDict | None = None,
                decision_errors: list[tuple[str | None, str]] | None = None) -> HttpResponse:
-    """The path page; after a refused decision, with what the official typed and each problem
-    at its field and in the form's summary (status 400)."""
-    context = dselectors.path_context(case, user)
+    """The path page (``records``: the case's decision-path records, when already read); after
+    a refused decision, with what the official typed and each problem at its field and in the
+    form's summary (status 400)."""
+    context = dselectors.path_context(case, user, records)
     mine = context["my_decision"]
     values: dict[str, str | bool]
     if decision_posted is not None:
@@ -249,7 +255,7 @@ def memo_preview(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The memo of a case not yet frozen, every page marked « Projet — version non figée ».
     Same readers as the memo of a version; nothing is written."""
     user = _user(request)
-    case = selectors.case_get(user, pk)
+    case = selectors.case_get(user, pk, related=memo_module.preview_related())
     require_internal(user, case)
     if fmt not in memo_module.FORMATS:
         raise Http404

@@ -129,10 +129,17 @@ COMPONENT_LABELS = {
 }
 
 
+#: The case's one-to-one records :func:`snapshot_for_case` reads: a reader may read them with
+#: the case (``select_related``), so that they are not read apart.
+CASE_RELATED = ("footprint", "no_ai_comparison")
+
+
 def snapshot_for_case(case: Case) -> dict[str, Any] | None:
-    """Criteria 5 and 7 as frozen in a file version, shaped for the decision memo."""
-    footprint = footprint_get(case)
-    comparison = comparison_get(case)
+    """Criteria 5 and 7 as frozen in a file version, shaped for the decision memo (the records
+    of :data:`CASE_RELATED` taken from the case when read with it)."""
+    # A one-to-one record absent raises an AttributeError (RelatedObjectDoesNotExist).
+    footprint: FootprintInput | None = getattr(case, "footprint", None)
+    comparison: NoAiComparison | None = getattr(case, "no_ai_comparison", None)
     alternatives = scenarios(case)
     if footprint is None and comparison is None and not alternatives:
         return None
