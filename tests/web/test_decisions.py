@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import Any
 
 import pytest
@@ -148,7 +149,7 @@ def test_red_line_blocks_favourable_paths_everywhere(people: dict[str, User],
         wf.decision_record(case=case, user=people["elu-numerique"], decision="valide",
                            decided_on=dt.date(2026, 11, 30), confirmed=True)
     assert not Decision.objects.filter(case=case).exists()
-    listing = client.get("/").content.decode()
+    listing = html.unescape(client.get("/").content.decode())
     assert "Irrecevable en l'état" in listing
 
 
