@@ -6,7 +6,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -21,6 +20,7 @@ from boussole.web.cases.legal import level_label
 from boussole.web.cases.models import Assignment, Case, State
 from boussole.web.cases.next_action import home_inputs, waiting_cases
 from boussole.web.decisions.selectors import task_count
+from boussole.web.pagination import CappedPaginator
 
 PAGE_SIZE = 25
 #: The columns the lists show: the rows never load the other (long) texts of a case.
@@ -97,7 +97,8 @@ def home(request: HttpRequest) -> HttpResponse:
             selectors.my_cases(user).only(*LIST_FIELDS)[:PAGE_SIZE]))
         # The organisation's list leaves out the cases already shown above: each case once.
         others = selectors.case_list(user).exclude(pk__in=[case.pk for case in mine])
-    page = Paginator(others.only(*LIST_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
+    asked = request.GET.get("page")
+    page = CappedPaginator(others.only(*LIST_FIELDS), PAGE_SIZE, asked).get_page(asked)
     page.object_list = selectors.with_answer_counts(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)

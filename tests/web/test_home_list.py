@@ -3,6 +3,7 @@ that keeps the filters, and a number of SQL queries that does not grow with the 
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -91,6 +92,31 @@ def test_filters_narrow_the_list_and_pagination_keeps_them(client: Any,
     assert refused.status_code == 200
     assert "n&#x27;est pas valable" in refused.content.decode() or \
         "n'est pas valable" in refused.content.decode()
+
+
+def test_a_long_list_is_counted_only_a_few_pages_ahead(client: Any, people: dict[str, Any],
+                                                       organisation: Any,
+                                                       monkeypatch: Any) -> None:
+    """Counting every row grows with the table: the list counts ten pages past the one asked
+    for, and says « au moins » beyond (pages of 2 here, 30 cases)."""
+    from boussole.web import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    make_cases(organisation, people["porteur"], 30)
+    client.force_login(people["porteur"])
+    first = html.unescape(client.get("/", {"q": "Cas numéro"}).content.decode())
+    assert "Plus de 22 cas d'usage correspondent aux filtres" in first
+    assert "Page 1 sur au moins 11" in first and len(rows(first)) == 2
+    # Further on, the end of the list is within reach: exact figures again.
+    far = html.unescape(client.get("/", {"q": "Cas numéro", "page": 12}).content.decode())
+    assert "30 cas d'usage correspondent aux filtres" in far
+    assert "Page 12 sur 15" in far and len(rows(far)) == 2
+    last = html.unescape(client.get("/", {"q": "Cas numéro", "page": 15}).content.decode())
+    assert "Page 15 sur 15" in last and "Page suivante" not in last
+    # Every case once over the pages.
+    seen = [pk for n in range(1, 16) for pk in rows(client.get(
+        "/", {"q": "Cas numéro", "page": n}).content.decode())]
+    assert len(seen) == len(set(seen)) == 30
 
 
 def test_other_organisations_cases_never_match(client: Any, people: dict[str, Any],
