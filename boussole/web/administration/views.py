@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -36,6 +35,7 @@ from boussole.web.administration.forms import (
     SettingsForm,
 )
 from boussole.web.administration.services import AdminRefused
+from boussole.web.pagination import CappedPaginator
 
 View = Callable[..., HttpResponse]
 
@@ -193,7 +193,8 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
 @admin_required
 def journal(request: HttpRequest) -> HttpResponse:
     _user, organisation = _admin(request)
-    page = Paginator(selectors.events(organisation), 50).get_page(request.GET.get("page"))
+    asked = request.GET.get("page")
+    page = CappedPaginator(selectors.events(organisation), 50, asked).get_page(asked)
     rows = [(event, selectors.changes(event)) for event in page.object_list]
     return render(request, "administration/journal.html", {"page": page, "rows": rows})
 
