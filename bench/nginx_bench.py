@@ -59,7 +59,6 @@ http {{
     scgi_temp_path {prefix}/scgi;
     upstream boussole {{
 {servers}
-        keepalive 16;
     }}
     server {{
         listen 127.0.0.1:{port};

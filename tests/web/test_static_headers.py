@@ -113,3 +113,20 @@ def test_static_files_are_hashed_compressed_and_immutable(data_dir: Path,
         static = data_dir / "static"
         assert (static / "staticfiles.json").is_file()
         assert (static / ".boussole-sources").is_file()
+
+
+@pytest.mark.django_db(databases=[])
+def test_worker_processes_close_each_connection(data_dir: Path) -> None:
+    """With worker processes, each response closes its connection: a connection kept open
+    would tie a client to the worker that accepted it while the others idle."""
+    with _server(data_dir, "--workers", "2") as port:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", "/comptes/connexion/")
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200
+            assert response.getheader("Connection", "").lower() == "close"
+            assert response.will_close
+        finally:
+            connection.close()
