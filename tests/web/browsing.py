@@ -37,9 +37,14 @@ def login_with_pointer(page: Any, username: str) -> None:
 
 
 def watch_console(page: Any) -> list[str]:
-    """The console's errors and the page's uncaught exceptions, as they come."""
+    """The console's errors and the page's uncaught exceptions, as they come, each with the
+    page's address (Chromium's own /favicon.ico request, not the page's, left out)."""
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def console(message: Any) -> None:
+        if message.type == "error" and "favicon.ico" not in message.location.get("url", ""):
+            errors.append(f"{page.url}: {message.text}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
     return errors

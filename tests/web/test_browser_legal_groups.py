@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from boussole.web import demo
 from boussole.web.cases.models import Case
 from tests.conftest import axe_violations
+from tests.web.browsing import watch_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,14 +28,7 @@ def _login(page: Any) -> None:
 def test_opening_a_group_loads_its_flags(page: Any) -> None:
     demo.create_demo()
     draft = Case.objects.get(title=demo.CANTINE.title)
-    errors: list[str] = []
-
-    def console(message: Any) -> None:
-        if message.type == "error" and "favicon.ico" not in message.location.get("url", ""):
-            errors.append(f"{page.url}: {message.text}")
-
-    page.on("console", console)
-    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+    errors = watch_console(page)
     _login(page)
     for url in (f"/cas/{draft.pk}/juridique/", f"/cas/{draft.pk}/profil/"):
         page.goto(url)

@@ -11,21 +11,9 @@ from playwright.sync_api import expect
 
 from boussole.web import demo
 from boussole.web.cases.models import Answer, Case
+from tests.web.browsing import watch_console
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _watch_console(page: Any) -> list[str]:
-    errors: list[str] = []
-
-    def console(message: Any) -> None:
-        # Chromium's own /favicon.ico request (the site has no icon yet) is not the page's.
-        if message.type == "error" and "favicon.ico" not in message.location.get("url", ""):
-            errors.append(f"{page.url}: {message.text}")
-
-    page.on("console", console)
-    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-    return errors
 
 
 def _sign_in(page: Any, login: str) -> None:
@@ -44,7 +32,7 @@ def test_walking_the_steps_with_htmx(page: Any) -> None:
     from tests.conftest import axe_violations
 
     demo.create_demo()
-    errors = _watch_console(page)
+    errors = watch_console(page)
     _sign_in(page, "porteur")
     case = _draft()
     page.goto(f"/cas/{case.pk}/profil/")
@@ -115,7 +103,7 @@ def test_who_may_not_answer_reads_the_whole_profile(page: Any) -> None:
     from tests.conftest import axe_violations
 
     demo.create_demo()
-    errors = _watch_console(page)
+    errors = watch_console(page)
     _sign_in(page, "elu-numerique")
     page.goto(f"/cas/{_draft().pk}/profil/")
     expect(page.get_by_role("button", name="Enregistrer cette étape")).to_have_count(0)

@@ -6,8 +6,6 @@ time when there are many, and every criterion page of the demo stays under 650 e
 from __future__ import annotations
 
 from html import unescape
-from html.parser import HTMLParser
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -19,27 +17,11 @@ from boussole.web import demo
 from boussole.web.accounts.models import User
 from boussole.web.cases.models import Answer, Case
 from boussole.web.grids import grid_for
+from tests.web.site_crawl import elements
 
 pytestmark = pytest.mark.django_db
 
 ITEM = "analyse_risques_dict"  # criterion 2 of the chatbot, answered by the RSSI in the demo
-
-
-class _Count(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.elements = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        self.elements += 1
-
-    handle_startendtag = handle_starttag
-
-
-def elements(html: str) -> int:
-    counter = _Count()
-    counter.feed(html)
-    return counter.elements
 
 
 def client_for(username: str) -> Client:
