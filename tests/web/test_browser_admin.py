@@ -94,3 +94,30 @@ def test_admin_invites_and_the_person_activates(browser: Any, live_server: Any,
     expect(other.get_by_role("heading", level=1)).to_have_text("Demande enregistrée")
     assert axe_violations(other) == []
     invited.close()
+
+
+def test_single_sign_on_only_pages_are_accessible(page: Any, organisation: Any,
+                                                  settings: Any) -> None:
+    """Password login closed: the invitation page and the password reset page say so, link to
+    the provider, and have no axe-core violation nor console error."""
+    from boussole.web.administration import services
+    from tests.web.browsing import watch_console
+
+    settings.BOUSSOLE_PASSWORD_LOGIN = False
+    settings.BOUSSOLE_OIDC_ENABLED = True
+    settings.BOUSSOLE_OIDC_PROVIDER_NAME = "ProConnect"
+    _invitation, link = services.user_invite(
+        organisation=organisation, actor=None, email="sam@ville.fr", role="porteur",
+        send=False)
+    errors = watch_console(page)
+    page.goto("/" + link.split("/", 3)[-1] if "://" in link else link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activer votre compte")
+    expect(page.get_by_role("link", name="Se connecter avec ProConnect")).to_be_visible()
+    expect(page.locator('input[type="password"]')).to_have_count(0)
+    assert axe_violations(page) == []
+    page.goto("/mot-de-passe/oublie/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Connexion par mot de passe fermée")
+    expect(page.get_by_role("link", name="Se connecter avec ProConnect")).to_be_visible()
+    assert axe_violations(page) == []
+    assert errors == []

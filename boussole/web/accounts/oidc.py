@@ -178,8 +178,8 @@ def match_user(claims: Mapping[str, Any]) -> User:
     if len(candidates) == 1:
         activated = _activated(candidates[0])
         if activated is not None:
-            logger.warning("Connexion unique : invitation de %s (%s) acceptée à sa première "
-                           "connexion ; compte activé.", activated.username, email)
+            logger.info("Connexion unique : invitation de %s (%s) acceptée à sa première "
+                        "connexion ; compte activé.", activated.username, email)
             return update_user(activated, claims)
     if candidates:
         logger.warning("Connexion unique refusée : le compte %s (%s) est désactivé.",
